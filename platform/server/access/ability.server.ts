@@ -1,0 +1,105 @@
+/**
+ * Builds a person's CASL ability from their roles. Each role's rules are combined with the
+ * role's data scope (数据范围): the scope becomes conditions on the subject's scope fields, so
+ * one ability answers both "may I see this record?" and, through `accessibleWhere`, "which
+ * rows may I list?". Several roles merge: a rule from any role grants.
+ */
+import { createMongoAbility, subject as asSubject, type MongoAbility, type RawRuleOf } from '@casl/ability';
+import { SUBJECTS, type Action, type DataScope, type RoleRule, type SubjectName } from '../../shared/domain.ts';
+
+export type AppAbility = MongoAbility<[Action, SubjectName | Record<string, unknown> & { __caslSubjectType__?: string }]>;
+
+/** Fields through which a subject's rows relate to organisations, grids and their owner. */
+interface ScopeFields {
+  org?: string;
+  grid?: string;
+  self?: string;
+}
+
+/** One table says how data scope applies to each subject. Unlisted subjects are tenant-wide. */
+export const SCOPE_FIELDS: Partial<Record<SubjectName, ScopeFields>> = {
+  Organisation: { org: 'id' },
+  Grid: { org: 'orgId', grid: 'id' },
+  User: { org: 'orgIds', self: 'id' },
+  ApiToken: { self: 'userId' },
+};
+
+export interface RoleForAbility {
+  code: string;
+  rules: RoleRule[];
+  dataScope: DataScope;
+  /** Organisation ids the scope resolves to (already expanded to descendants where it applies). */
+  scopeOrgIds: string[];
+  scopeGridIds: string[];
+}
+
+export interface AbilityInput {
+  userId: string;
+  roles: RoleForAbility[];
+  /** API-token scopes ('read:User', 'manage:Definition'…): when set, narrow every grant. */
+  tokenScopes?: string[] | null;
+}
+
+function scopeConditions(subjectName: SubjectName, role: RoleForAbility, userId: string): Record<string, unknown> {
+  const fields = SCOPE_FIELDS[subjectName];
+  if (!fields) return {};
+  const conditions: Record<string, unknown> = {};
+  if (role.dataScope === 'self') {
+    if (fields.self) conditions[fields.self] = userId;
+    else if (fields.org) conditions[fields.org] = { $in: role.scopeOrgIds };
+  } else if (role.dataScope !== 'all' && fields.org) {
+    conditions[fields.org] = { $in: role.scopeOrgIds };
+  }
+  if (role.scopeGridIds.length > 0 && fields.grid) conditions[fields.grid] = { $in: role.scopeGridIds };
+  return conditions;
+}
+
+function asArray<T>(value: T | T[]): T[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+function tokenAllows(scopes: string[] | null | undefined, action: Action, subjectName: SubjectName): boolean {
+  if (!scopes) return true;
+  return scopes.some((scope) => {
+    const [a, s] = scope.split(':');
+    return (a === 'manage' || a === action) && (s === 'all' || s === subjectName);
+  });
+}
+
+const CONCRETE_SUBJECTS = SUBJECTS.filter((s): s is Exclude<SubjectName, 'all'> => s !== 'all');
+
+export function buildAbility(input: AbilityInput): AppAbility {
+  const raw: RawRuleOf<AppAbility>[] = [];
+  for (const role of input.roles) {
+    for (const rule of role.rules) {
+      // `all` expands to every concrete subject so that data scope still applies to each.
+      const subjects = asArray(rule.subject).flatMap((s) => (s === 'all' ? CONCRETE_SUBJECTS : [s]));
+      for (const s of subjects) {
+        for (const action of asArray(rule.action)) {
+          if (!rule.inverted && !tokenAllows(input.tokenScopes, action, s)) continue;
+          const scoped = rule.inverted ? {} : scopeConditions(s, role, input.userId);
+          const conditions = { ...scoped, ...(rule.conditions ?? {}) };
+          raw.push({
+            action,
+            subject: s,
+            ...(Object.keys(conditions).length ? { conditions } : {}),
+            ...(rule.fields ? { fields: rule.fields } : {}),
+            ...(rule.inverted ? { inverted: true } : {}),
+          } as RawRuleOf<AppAbility>);
+        }
+      }
+    }
+  }
+  return createMongoAbility<AppAbility>(raw, {
+    detectSubjectType: (object) => (object as { __caslSubjectType__?: SubjectName }).__caslSubjectType__ ?? 'all',
+  });
+}
+
+/** Tags a plain record with its subject type for CASL checks. */
+export function subjectOf<T extends Record<string, unknown>>(name: SubjectName, record: T): T {
+  return asSubject(name, { ...record });
+}
+
+export function permissionStrings(ability: AppAbility): string[] {
+  return ability.rules.filter((r) => !r.inverted).flatMap((r) => asArray(r.action).flatMap((a) => asArray(r.subject as string).map((s) => `${a}:${s}`)));
+}

@@ -1,0 +1,152 @@
+/**
+ * The /api/v1 dispatcher on plain node:http: path matching, authentication (bearer token or
+ * session cookie + CSRF), zod validation of params/query/body, JSON errors localized by
+ * Accept-Language. Kept lean because every API request passes through it.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { App, Actor } from '../app.server.ts';
+import { AppError, parseInput, toErrorBody } from '../errors.server.ts';
+import { authenticateBearer, authenticateSession, SESSION_COOKIE } from '../auth/auth.server.ts';
+import type { Principal } from '../auth/principal.server.ts';
+import { negotiateLocale, type Locale } from '../../shared/i18n/index.ts';
+import { RawResponse, type RouteSpec } from './define.server.ts';
+import { requestMeta, readCookie, isSameOrigin } from '../http/request.server.ts';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+interface CompiledRoute {
+  spec: RouteSpec;
+  pattern: RegExp;
+  names: string[];
+}
+
+export interface ApiRouter {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  readonly routes: readonly RouteSpec[];
+}
+
+function compile(spec: RouteSpec): CompiledRoute {
+  const names: string[] = [];
+  const source = spec.path
+    .split('/')
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (!param) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      names.push(param[1]);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { spec, pattern: new RegExp(`^${source}$`), names };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(payload);
+}
+
+function sendError(res: ServerResponse, error: unknown, locale: Locale): void {
+  if (!(error instanceof AppError)) console.error('API error', error);
+  const { status, body } = toErrorBody(error, locale);
+  send(res, status, body);
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new AppError('payload_too_large');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new AppError('payload_too_large');
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return undefined;
+  const type = String(req.headers['content-type'] ?? '');
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!type.includes('json')) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('invalid_json');
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+async function authenticate(app: App, req: IncomingMessage, method: string): Promise<Principal | null> {
+  const authorization = req.headers.authorization;
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    const principal = match ? await authenticateBearer(app, match[1]) : null;
+    if (!principal) throw new AppError('unauthenticated');
+    return principal;
+  }
+  const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
+  if (!cookie) return null;
+  const principal = await authenticateSession(app, cookie);
+  if (!principal) throw new AppError('session_expired');
+  // Browser calls with a session cookie must prove they come from our pages (CSRF).
+  if (UNSAFE.has(method) && (req.headers['x-csrf-token'] !== principal.csrfToken || !isSameOrigin(req))) {
+    throw new AppError('csrf_failed');
+  }
+  return principal;
+}
+
+export function createApiRouter(app: App, specs: readonly RouteSpec[]): ApiRouter {
+  const compiled = specs.map(compile);
+  const byMethod = new Map<string, CompiledRoute[]>();
+  for (const route of compiled) {
+    const list = byMethod.get(route.spec.method) ?? [];
+    list.push(route);
+    byMethod.set(route.spec.method, list);
+  }
+  return {
+    routes: specs,
+    async handle(req, res) {
+      const locale = negotiateLocale(req.headers['accept-language']);
+      try {
+        const method = req.method ?? 'GET';
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        let found: { route: CompiledRoute; match: RegExpExecArray } | undefined;
+        for (const route of byMethod.get(method) ?? []) {
+          const match = route.pattern.exec(url.pathname);
+          if (match) {
+            found = { route, match };
+            break;
+          }
+        }
+        if (!found) {
+          const other = compiled.some((r) => r.pattern.test(url.pathname));
+          throw new AppError(other ? 'method_not_allowed' : 'not_found', { object: 'resource' });
+        }
+        const { spec, names } = found.route;
+        const principal = await authenticate(app, req, method);
+        if (!spec.public && !principal) throw new AppError('unauthenticated');
+        const rawParams: Record<string, string> = {};
+        names.forEach((name, i) => {
+          rawParams[name] = decodeURIComponent(found.match[i + 1]);
+        });
+        const params = spec.params ? parseInput(spec.params, rawParams) : rawParams;
+        const query = spec.query ? parseInput(spec.query, Object.fromEntries(url.searchParams)) : {};
+        const rawBody = UNSAFE.has(method) ? await readBody(req) : undefined;
+        const body = spec.body ? parseInput(spec.body, rawBody ?? {}) : undefined;
+        const actor: Actor | undefined = principal ? { principal, meta: requestMeta(req, app.config.trustProxy), locale } : undefined;
+        const result = await spec.handler({ app, actor: actor as Actor, params, query, body, req });
+        if (result instanceof RawResponse) {
+          res.writeHead(result.status, { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...result.headers });
+          res.end(result.body);
+          return;
+        }
+        send(res, spec.status ?? 200, result);
+      } catch (error) {
+        sendError(res, error, locale);
+      }
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/** Environment configuration, validated once at start-up (zod at the boundary). */
+import { z } from 'zod';
+import { defaultDatabaseUrl } from './db/database.server.ts';
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  /** `demo` seeds the demo city and its accounts; `production` seeds nothing (first admin via CLI). */
+  TONGGUAN_MODE: z.enum(['demo', 'production']).default('demo'),
+  DATABASE_URL: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DEMO_PASSWORD: z.string().min(8).default('Demo@2026'),
+  SESSION_SECRET: z.string().min(16).optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  API_TOKEN_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  /** Set when the app is served over HTTPS (or behind a TLS-terminating proxy): cookies get `Secure`. */
+  COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+});
+
+export interface AppConfig {
+  mode: 'demo' | 'production';
+  nodeEnv: 'development' | 'production' | 'test';
+  databaseUrl: string;
+  port: number;
+  host: string;
+  demoPassword: string;
+  sessionSecret: string;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  loginMaxFailures: number;
+  loginLockMs: number;
+  apiTokenMs: number;
+  cookieSecure: boolean;
+  trustProxy: boolean;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${detail}`);
+  }
+  const e = parsed.data;
+  if (e.TONGGUAN_MODE === 'production' && !e.SESSION_SECRET) {
+    throw new Error('Invalid configuration: SESSION_SECRET (at least 16 characters) is required in production mode.');
+  }
+  return {
+    mode: e.TONGGUAN_MODE,
+    nodeEnv: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL ?? defaultDatabaseUrl(),
+    port: e.PORT,
+    host: e.HOST,
+    demoPassword: e.DEMO_PASSWORD,
+    // Keys the HMAC under which session ids are stored; rotating it signs everybody out.
+    sessionSecret: e.SESSION_SECRET ?? 'tongguan-demo-secret-not-for-production',
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
+    loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    loginLockMs: e.LOGIN_LOCK_MINUTES * 60_000,
+    apiTokenMs: e.API_TOKEN_HOURS * 3_600_000,
+    cookieSecure: e.COOKIE_SECURE === 'true',
+    trustProxy: e.TRUST_PROXY === 'true',
+  };
+}

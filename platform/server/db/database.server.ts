@@ -1,0 +1,176 @@
+/**
+ * Opens the configured database (SQLite file by default, PostgreSQL for postgres:// URLs),
+ * applies the checked-in migrations, and offers one transaction primitive for both dialects.
+ *
+ * SQLite: better-sqlite3 is synchronous and drizzle's SQLite transactions cannot await, so
+ * writes go through one writer connection guarded by an async mutex (BEGIN IMMEDIATE … COMMIT),
+ * while reads outside a transaction use a second connection that, under WAL, only ever sees
+ * committed data. PostgreSQL: a pool; transactions are drizzle's own.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { drizzle as drizzleSqlite, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { schema as sqliteSchema } from './schema.sqlite.server.ts';
+import { schema as pgSchema } from './schema.pg.server.ts';
+import type { Schema } from './schema.server.ts';
+
+/** The query-builder surface shared by both dialects (typed as SQLite; see schema-kit). */
+export type Db = BetterSQLite3Database<Record<string, never>>;
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  readonly dialect: Dialect;
+  readonly t: Schema;
+  /** Reads outside a transaction (never sees uncommitted writes). */
+  readonly read: Db;
+  /** Runs `fn` in one transaction; nested calls join the outer transaction. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /** Round-trip to the database (health checks). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** Low-level handle for dialect-specific work (migrations, benchmarks, pragmas). */
+  readonly raw: { kind: 'sqlite'; writer: BetterSqlite3.Database; reader: BetterSqlite3.Database } | { kind: 'postgres'; pool: pg.Pool };
+}
+
+const migrationsRoot = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export function defaultDatabaseUrl(cwd = process.cwd()): string {
+  return `file:${resolve(cwd, 'data', 'tongguan.db')}`;
+}
+
+export function dialectOf(url: string): Dialect {
+  return /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
+}
+
+export interface OpenOptions {
+  /** SQLite `synchronous` pragma; NORMAL is safe under WAL against process crashes. */
+  synchronous?: 'NORMAL' | 'FULL';
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+  migrate?: boolean;
+  /** PostgreSQL schema to use instead of `public` (tests isolate each suite in its own). */
+  pgSchema?: string;
+}
+
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
+  const database = dialectOf(url) === 'postgres' ? await openPostgres(url, options) : openSqlite(url, options);
+  if (options.migrate !== false) await migrateDatabase(database, options.pgSchema);
+  return database;
+}
+
+export async function migrateDatabase(database: Database, pgSchema?: string): Promise<void> {
+  if (database.raw.kind === 'sqlite') {
+    migrateSqlite(drizzleSqlite(database.raw.writer), { migrationsFolder: resolve(migrationsRoot, 'sqlite') });
+  } else {
+    // An advisory lock serialises migrations when several app processes start together.
+    const client = await database.raw.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock(727001)');
+      await migratePg(drizzlePg(client), { migrationsFolder: resolve(migrationsRoot, 'pg'), ...(pgSchema ? { migrationsSchema: pgSchema } : {}) });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(727001)').catch(() => undefined);
+      client.release();
+    }
+  }
+}
+
+function sqlitePath(url: string): string {
+  const path = url.replace(/^file:/, '').replace(/^sqlite:/, '');
+  if (path === ':memory:') throw new Error('SQLite :memory: is not supported: the reader and writer need a shared file.');
+  return resolve(path);
+}
+
+function openSqlite(url: string, options: OpenOptions): Database {
+  const path = sqlitePath(url);
+  mkdirSync(dirname(path), { recursive: true });
+  const writer = new BetterSqlite3(path);
+  writer.pragma('journal_mode = WAL');
+  writer.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+  writer.pragma('foreign_keys = ON');
+  writer.pragma('busy_timeout = 5000');
+  const reader = new BetterSqlite3(path);
+  reader.pragma('busy_timeout = 5000');
+  const writeDb = drizzleSqlite(writer) as Db;
+  const readDb = drizzleSqlite(reader) as Db;
+
+  const active = new AsyncLocalStorage<Db>();
+  let queue: Promise<unknown> = Promise.resolve();
+
+  return {
+    dialect: 'sqlite',
+    t: sqliteSchema,
+    read: readDb,
+    raw: { kind: 'sqlite', writer, reader },
+    transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+      const outer = active.getStore();
+      if (outer) return fn(outer);
+      const run = async (): Promise<T> => {
+        writer.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await active.run(writeDb, () => fn(writeDb));
+          writer.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (writer.inTransaction) writer.exec('ROLLBACK');
+          throw error;
+        }
+      };
+      const result = queue.then(run, run);
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    async ping() {
+      reader.prepare('SELECT 1').get();
+    },
+    async close() {
+      await queue;
+      reader.close();
+      writer.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
+  if (options.pgSchema && !/^[a-z_][a-z0-9_]*$/.test(options.pgSchema)) throw new Error(`Invalid schema name ${options.pgSchema}`);
+  if (options.pgSchema) {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${options.pgSchema}`);
+    await admin.end();
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+  });
+  // Fail fast with a clear message rather than on the first request.
+  await pool.query('SELECT 1');
+  const db = drizzlePg(pool) as unknown as Db;
+  const active = new AsyncLocalStorage<Db>();
+  return {
+    dialect: 'postgres',
+    t: pgSchema as unknown as Schema,
+    read: db,
+    raw: { kind: 'postgres', pool },
+    transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+      const outer = active.getStore();
+      if (outer) return fn(outer);
+      const pgDb = db as unknown as { transaction<R>(f: (tx: unknown) => Promise<R>): Promise<R> };
+      return pgDb.transaction((tx) => active.run(tx as Db, () => fn(tx as Db)));
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,8 @@
+import { defineSchema } from './schema.server.ts';
+import { sqliteKit } from './schema-kit.server.ts';
+
+export const schema = defineSchema(sqliteKit);
+export const {
+  tenants, organisations, grids, users, memberships, roles, userRoles, sessions, apiTokens,
+  auditLog, definitions, parameters, calendarDays,
+} = schema;

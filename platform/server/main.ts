@@ -1,0 +1,94 @@
+/**
+ * `npm start`: build the web app if needed, open the database (applying migrations), seed the
+ * demo city into an empty database (demo mode), and serve on PORT.
+ * `npm run dev`: the same with Vite's dev server for the web app.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequestListener } from '@react-router/node';
+import type { ServerBuild } from 'react-router';
+import { loadConfig } from './config.server.ts';
+import { openDatabase } from './db/database.server.ts';
+import { createApp, type App } from './app.server.ts';
+import { createHttpServer, type PageHandler } from './http/server.server.ts';
+import { seedDemo } from './seed/demo.server.ts';
+import { createLoadContext } from './http/load-context.server.ts';
+import { purgeExpiredSessions } from './auth/auth.server.ts';
+
+const platformDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const buildDir = join(platformDir, 'build');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIfNeeded(): void {
+  const marker = join(buildDir, 'server', 'index.js');
+  const sources = Math.max(newestMtime(join(platformDir, 'app')), newestMtime(join(platformDir, 'shared')));
+  if (existsSync(marker) && statSync(marker).mtimeMs >= sources) return;
+  console.log('Building the web app (react-router build)…');
+  const result = spawnSync('npx', ['react-router', 'build'], { cwd: platformDir, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('Web app build failed');
+}
+
+async function pagesFor(app: App, mode: 'start' | 'dev'): Promise<{ pages: PageHandler; clientDir?: string }> {
+  if (mode === 'dev') {
+    const vite = await import('vite');
+    const devServer = await vite.createServer({ root: platformDir, server: { middlewareMode: true } });
+    const listener = createRequestListener({
+      build: () => devServer.ssrLoadModule('virtual:react-router/server-build') as Promise<ServerBuild>,
+      mode: 'development',
+      getLoadContext: (request, client) => createLoadContext(app, request, client.address),
+    });
+    return { pages: (req, res) => devServer.middlewares(req, res, () => listener(req, res)) };
+  }
+  const build = (await import(join(buildDir, 'server', 'index.js'))) as ServerBuild;
+  const listener = createRequestListener({
+    build,
+    mode: 'production',
+    getLoadContext: (request, client) => createLoadContext(app, request, client.address),
+  });
+  return { pages: listener, clientDir: join(buildDir, 'client') };
+}
+
+async function main(): Promise<void> {
+  const mode = process.argv[2] === 'dev' ? 'dev' : 'start';
+  const config = loadConfig();
+  if (mode === 'start') buildIfNeeded();
+  const db = await openDatabase(config.databaseUrl);
+  const app = createApp(config, db);
+  if (config.mode === 'demo') {
+    const seeded = await seedDemo(app);
+    if (seeded) console.log(`Seeded the demo city: ${JSON.stringify(seeded.inserted)}`);
+  }
+  const { pages, clientDir } = await pagesFor(app, mode);
+  const server = createHttpServer(app, { pages, clientDir });
+  const sweeper = setInterval(() => void purgeExpiredSessions(app).catch((e: unknown) => console.error('Session purge failed', e)), 10 * 60_000);
+  sweeper.unref();
+  server.listen(config.port, config.host, () => {
+    console.log(`\nTongguan 统管 is running: http://localhost:${config.port}  (database: ${db.dialect}, mode: ${config.mode})`);
+    if (config.mode === 'demo') {
+      console.log(`Demo logins (password: ${config.demoPassword === 'Demo@2026' ? 'Demo@2026, set DEMO_PASSWORD to change' : 'from DEMO_PASSWORD'}):`);
+      console.log('  admin (市级管理员) · auditor (审计员) · dh.admin / xl.admin (区级管理员) · cc.dispatcher1 (派遣员) · dh.inspector1 (监督员)');
+      console.log('  All demo accounts: seeds/README.md');
+    }
+  });
+  const shutdown = () => {
+    server.close();
+    void db.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+/**
+ * The role catalogue every new city starts with; admins adapt it in 角色权限. Follows the
+ * separation of duties of GB/T 22239 level 2 (系统管理员 / 审计员): administrators manage the
+ * configuration but cannot read the audit trail; auditors read and export it and change nothing.
+ */
+import type { DataScope, RoleRule } from '../../shared/domain.ts';
+
+export interface RoleTemplate {
+  code: string;
+  name: string;
+  description: string;
+  dataScope: DataScope;
+  rules: RoleRule[];
+}
+
+const CONFIG_READ: RoleRule = { action: 'read', subject: ['Dictionary', 'Calendar', 'Definition'] };
+
+export const BUILTIN_ROLES: RoleTemplate[] = [
+  {
+    code: 'cityAdmin', name: '市级管理员', description: '机构、人员、权限、流程、表单与系统配置（不含审计日志）', dataScope: 'all',
+    rules: [
+      { action: 'manage', subject: 'all' },
+      { action: ['read', 'export'], subject: 'AuditLog', inverted: true, reason: 'separation of duties' },
+    ],
+  },
+  {
+    code: 'auditor', name: '审计员', description: '查看和导出审计日志', dataScope: 'all',
+    rules: [
+      { action: ['read', 'export'], subject: 'AuditLog' },
+      { action: 'read', subject: ['Organisation', 'User', 'Role'] },
+    ],
+  },
+  {
+    code: 'districtAdmin', name: '区级管理员', description: '管理本区机构、网格和人员', dataScope: 'orgAndBelow',
+    rules: [
+      { action: 'manage', subject: ['Organisation', 'Grid', 'User'] },
+      { action: 'read', subject: ['Role', 'Parameter'] },
+      CONFIG_READ,
+    ],
+  },
+  {
+    code: 'commandCenter', name: '指挥中心', description: '受理员、值班长、派遣员：全市范围', dataScope: 'all',
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User'] }, CONFIG_READ],
+  },
+  {
+    code: 'districtStaff', name: '区级业务人员', description: '区级受理、派遣与领导：本区范围', dataScope: 'orgAndBelow',
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User'] }, CONFIG_READ],
+  },
+  {
+    code: 'inspector', name: '监督员', description: '信息采集与核查：本片区网格', dataScope: 'orgAndBelow',
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid'] }, { action: 'read', subject: 'User', fields: ['id', 'username', 'displayName', 'orgIds', 'positions'] }, CONFIG_READ],
+  },
+  {
+    code: 'handler', name: '处置人员', description: '责任单位处置：本单位', dataScope: 'org',
+    rules: [{ action: 'read', subject: ['Organisation', 'User'] }, CONFIG_READ],
+  },
+  {
+    code: 'leader', name: '市级领导', description: '全市查看', dataScope: 'all',
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Role'] }, CONFIG_READ],
+  },
+];

@@ -1,0 +1,202 @@
+/**
+ * Idempotent loader for a city folder under seeds/ (tenant, organisations, grids, people,
+ * calendar, dictionaries). Running it again inserts only what is missing; existing rows are
+ * left as the city changed them. The folder's files are validated with zod first, so a broken
+ * seed fails before anything is written; everything is written in one transaction.
+ */
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { join, resolve, dirname, basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { App } from '../app.server.ts';
+import { recordAudit } from '../audit/audit.server.ts';
+import { hashPassword } from '../auth/passwords.server.ts';
+import { newId } from '../ids.server.ts';
+import { contentChecksum } from '../definitions/checksum.server.ts';
+import { BUILTIN_ROLES } from './builtin-roles.server.ts';
+import { ORG_KINDS, ORG_LEVELS, POSITIONS } from '../../shared/domain.ts';
+import { polygonSchema, bboxOf } from '../../shared/schemas/geo.ts';
+import { dictionaryContentSchema, parseDictionaryCsv } from '../../shared/schemas/dictionary-csv.ts';
+
+export const SEEDS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../seeds');
+
+const tenantFile = z.object({
+  code: z.string().min(1), name: z.string().min(1), nameEn: z.string().optional(), regionCode: z.string().regex(/^\d{6}$/),
+  center: z.tuple([z.number(), z.number()]).optional(),
+});
+const orgFile = z.array(z.object({
+  code: z.string().min(1), name: z.string().min(1), nameEn: z.string().optional(), level: z.enum(ORG_LEVELS), kind: z.enum(ORG_KINDS),
+  unitType: z.string().optional(), parentCode: z.string().nullable(),
+}));
+const gridFile = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(z.object({
+    type: z.literal('Feature'),
+    properties: z.object({ code: z.string().min(1), name: z.string().min(1), orgCode: z.string().min(1) }),
+    geometry: polygonSchema,
+  })),
+});
+const peopleFile = z.array(z.object({
+  username: z.string().min(1), displayName: z.string().min(1), phone: z.string().optional(),
+  memberships: z.array(z.object({ orgCode: z.string(), position: z.enum(POSITIONS), primary: z.boolean().optional() })).min(1),
+  roles: z.array(z.string()),
+}));
+const calendarFile = z.object({
+  timeZone: z.string(),
+  workingPeriods: z.array(z.object({ start: z.string(), end: z.string() })),
+  weekendDays: z.array(z.number().int().min(0).max(6)),
+  exceptions: z.array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), kind: z.enum(['holiday', 'workday']), name: z.string().optional() })),
+});
+
+function readJson<S extends z.ZodType>(file: string, schema: S): z.output<S> {
+  return readValid(file, schema, JSON.parse(readFileSync(file, 'utf8')));
+}
+
+function readValid<S extends z.ZodType>(file: string, schema: S, data: unknown): z.output<S> {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new Error(`Seed file ${file} is invalid: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+export interface SeedOptions {
+  /** Password for seeded accounts (DEMO_PASSWORD). */
+  password: string;
+}
+
+export interface SeedReport {
+  tenantId: string;
+  inserted: Record<string, number>;
+}
+
+export async function seedCity(app: App, folder: string, options: SeedOptions): Promise<SeedReport> {
+  const dir = resolve(SEEDS_DIR, folder);
+  const tenant = readJson(join(dir, 'tenant.json'), tenantFile);
+  const orgs = readJson(join(dir, 'organisations.json'), orgFile);
+  const grids = existsSync(join(dir, 'grids.geojson')) ? readJson(join(dir, 'grids.geojson'), gridFile).features : [];
+  const people = readJson(join(dir, 'people.json'), peopleFile);
+  const calendar = existsSync(join(dir, 'calendar.json')) ? readJson(join(dir, 'calendar.json'), calendarFile) : undefined;
+  const dictDir = join(dir, 'dictionaries');
+  const dictionaries = existsSync(dictDir)
+    ? readdirSync(dictDir).filter((f) => f.endsWith('.csv')).sort().map((f) => ({ key: basename(f, '.csv'), content: readValid(join(dictDir, f), dictionaryContentSchema, { items: parseDictionaryCsv(readFileSync(join(dictDir, f), 'utf8')) }) }))
+    : [];
+  // One hash for everybody keeps seeding fast; each account still gets its own salt on password change.
+  const passwordHash = await hashPassword(options.password);
+
+  const { db } = app;
+  const t = db.t;
+  const now = app.now();
+  const inserted: Record<string, number> = {};
+  const count = (what: string, n: number) => { inserted[what] = (inserted[what] ?? 0) + n; };
+
+  const tenantId = await db.transaction(async (tx) => {
+    let [tenantRow] = await tx.select().from(t.tenants).where(eq(t.tenants.code, tenant.code));
+    if (!tenantRow) {
+      tenantRow = { id: newId(), code: tenant.code, name: tenant.name, nameEn: tenant.nameEn ?? null, regionCode: tenant.regionCode, center: tenant.center ?? null, createdAt: now };
+      await tx.insert(t.tenants).values(tenantRow);
+      count('tenants', 1);
+    }
+    const tid = tenantRow.id;
+
+    const existingOrgs = new Map((await tx.select().from(t.organisations).where(eq(t.organisations.tenantId, tid))).map((o) => [o.code, o]));
+    const pending = [...orgs];
+    // Parents first: repeat passes until every node is placed (fails on dangling parents).
+    while (pending.length) {
+      const before = pending.length;
+      for (let i = 0; i < pending.length; i++) {
+        const o = pending[i];
+        const parent = o.parentCode ? existingOrgs.get(o.parentCode) : undefined;
+        if (o.parentCode && !parent) continue;
+        pending.splice(i--, 1);
+        if (existingOrgs.has(o.code)) continue;
+        const id = newId();
+        const row = {
+          id, tenantId: tid, parentId: parent?.id ?? null, path: `${parent?.path ?? '/'}${id}/`, code: o.code, name: o.name,
+          nameEn: o.nameEn ?? null, level: o.level, kind: o.kind, unitType: o.unitType ?? null, sort: existingOrgs.size, createdAt: now, updatedAt: now,
+        };
+        await tx.insert(t.organisations).values(row);
+        existingOrgs.set(o.code, row);
+        count('organisations', 1);
+      }
+      if (pending.length === before) throw new Error(`Seed ${folder}: unknown parentCode for ${pending.map((p) => p.code).join(', ')}`);
+    }
+
+    const existingGrids = new Set((await tx.select({ code: t.grids.code }).from(t.grids).where(eq(t.grids.tenantId, tid))).map((g) => g.code));
+    for (const f of grids) {
+      if (existingGrids.has(f.properties.code)) continue;
+      const org = existingOrgs.get(f.properties.orgCode);
+      if (!org) throw new Error(`Seed ${folder}: grid ${f.properties.code} names unknown org ${f.properties.orgCode}`);
+      await tx.insert(t.grids).values({
+        id: newId(), tenantId: tid, orgId: org.id, code: f.properties.code, name: f.properties.name, geometry: f.geometry, bbox: bboxOf(f.geometry), createdAt: now, updatedAt: now,
+      });
+      count('grids', 1);
+    }
+
+    const roleIds = new Map((await tx.select().from(t.roles).where(eq(t.roles.tenantId, tid))).map((r) => [r.code, r.id]));
+    for (const role of BUILTIN_ROLES) {
+      if (roleIds.has(role.code)) continue;
+      const id = newId();
+      await tx.insert(t.roles).values({
+        id, tenantId: tid, code: role.code, name: role.name, description: role.description, rules: role.rules, dataScope: role.dataScope,
+        scopeOrgIds: [], scopeGridIds: [], createdAt: now, updatedAt: now,
+      });
+      roleIds.set(role.code, id);
+      count('roles', 1);
+    }
+
+    for (const person of people) {
+      const [existing] = await tx.select({ id: t.users.id }).from(t.users).where(eq(t.users.username, person.username));
+      if (existing) continue;
+      const id = newId();
+      await tx.insert(t.users).values({
+        id, tenantId: tid, username: person.username, displayName: person.displayName, phone: person.phone ?? null,
+        passwordHash, passwordChangedAt: now, createdAt: now, updatedAt: now,
+      });
+      for (const m of person.memberships) {
+        const org = existingOrgs.get(m.orgCode);
+        if (!org) throw new Error(`Seed ${folder}: ${person.username} names unknown org ${m.orgCode}`);
+        await tx.insert(t.memberships).values({ tenantId: tid, userId: id, orgId: org.id, position: m.position, primary: m.primary ?? false });
+      }
+      for (const code of person.roles) {
+        const roleId = roleIds.get(code);
+        if (!roleId) throw new Error(`Seed ${folder}: ${person.username} names unknown role ${code}`);
+        await tx.insert(t.userRoles).values({ tenantId: tid, userId: id, roleId });
+      }
+      count('users', 1);
+    }
+
+    if (calendar) {
+      const [param] = await tx.select().from(t.parameters).where(and(eq(t.parameters.tenantId, tid), eq(t.parameters.key, 'calendar.workingTime')));
+      if (!param) {
+        await tx.insert(t.parameters).values({
+          tenantId: tid, key: 'calendar.workingTime', value: { timeZone: calendar.timeZone, workingPeriods: calendar.workingPeriods, weekendDays: calendar.weekendDays }, updatedAt: now,
+        });
+      }
+      const days = new Set((await tx.select({ date: t.calendarDays.date }).from(t.calendarDays).where(eq(t.calendarDays.tenantId, tid))).map((d) => d.date));
+      for (const ex of calendar.exceptions) {
+        if (days.has(ex.date)) continue;
+        await tx.insert(t.calendarDays).values({ tenantId: tid, date: ex.date, kind: ex.kind, name: ex.name ?? null });
+        count('calendarDays', 1);
+      }
+    }
+
+    for (const dict of dictionaries) {
+      const [existing] = await tx.select({ id: t.definitions.id }).from(t.definitions)
+        .where(and(eq(t.definitions.tenantId, tid), eq(t.definitions.kind, 'dictionary'), eq(t.definitions.key, dict.key)));
+      if (existing) continue;
+      const { content } = dict;
+      await tx.insert(t.definitions).values({
+        id: newId(), tenantId: tid, kind: 'dictionary', key: dict.key, version: 1, status: 'published', name: dict.key, content,
+        checksum: contentChecksum(content), comment: 'seed', createdBy: 'seed', createdAt: now, updatedAt: now,
+        publishedAt: now, publishedBy: 'seed',
+      });
+      count('dictionaries', 1);
+    }
+
+    if (Object.keys(inserted).length) {
+      await recordAudit(db, tx, { tenantId: tid, actorId: null, actorName: 'seed', action: 'import', objectType: 'tenant', objectId: tid, detail: { folder, inserted } }, { ip: null, userAgent: null }, now);
+    }
+    return tid;
+  });
+  return { tenantId, inserted };
+}

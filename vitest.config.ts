@@ -1,0 +1,39 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three projects: `unit` (pure code), `db` (platform server tests against a real database —
+ * SQLite by default, PostgreSQL when DATABASE_URL=postgres://…), `e2e` (Chromium).
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['runtime/**/*.test.ts', 'designer/**/*.test.ts', 'plugins/**/*.test.ts', 'seeds/**/*.test.ts', 'templates/**/*.test.ts', 'platform/shared/**/*.test.ts', 'platform/app/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'db',
+          include: ['platform/server/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['platform/e2e/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
