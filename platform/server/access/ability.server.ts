@@ -5,7 +5,7 @@
  * rows may I list?". Several roles merge: a rule from any role grants.
  */
 import { createMongoAbility, subject as asSubject, type MongoAbility, type RawRuleOf } from '@casl/ability';
-import { SUBJECTS, type Action, type DataScope, type RoleRule, type SubjectName } from '../../shared/domain.ts';
+import { ACTIONS, SUBJECTS, type Action, type DataScope, type RoleRule, type SubjectName } from '../../shared/domain.ts';
 
 export type AppAbility = MongoAbility<[Action, SubjectName | Record<string, unknown> & { __caslSubjectType__?: string }]>;
 
@@ -76,7 +76,6 @@ export function buildAbility(input: AbilityInput): AppAbility {
       const subjects = asArray(rule.subject).flatMap((s) => (s === 'all' ? CONCRETE_SUBJECTS : [s]));
       for (const s of subjects) {
         for (const action of asArray(rule.action)) {
-          if (!rule.inverted && !tokenAllows(input.tokenScopes, action, s)) continue;
           const scoped = rule.inverted ? {} : scopeConditions(s, role, input.userId);
           const conditions = { ...scoped, ...(rule.conditions ?? {}) };
           raw.push({
@@ -86,6 +85,17 @@ export function buildAbility(input: AbilityInput): AppAbility {
             ...(rule.fields ? { fields: rule.fields } : {}),
             ...(rule.inverted ? { inverted: true } : {}),
           } as RawRuleOf<AppAbility>);
+        }
+      }
+    }
+  }
+  // A scoped API token narrows whatever the roles grant: everything outside its scopes is
+  // forbidden by trailing inverted rules (later rules take precedence in CASL).
+  if (input.tokenScopes) {
+    for (const s of CONCRETE_SUBJECTS) {
+      for (const action of ACTIONS) {
+        if (action !== 'manage' && !tokenAllows(input.tokenScopes, action, s)) {
+          raw.push({ action, subject: s, inverted: true } as RawRuleOf<AppAbility>);
         }
       }
     }

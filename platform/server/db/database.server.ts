@@ -42,8 +42,9 @@ export interface Database {
 
 const migrationsRoot = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-export function defaultDatabaseUrl(cwd = process.cwd()): string {
-  return `file:${resolve(cwd, 'data', 'tongguan.db')}`;
+/** The embedded default: a SQLite file under the repository's `data/` folder. */
+export function defaultDatabaseUrl(): string {
+  return `file:${resolve(migrationsRoot, '../../../../data/tongguan.db')}`;
 }
 
 export function dialectOf(url: string): Dialect {
