@@ -13,6 +13,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import type { App, Actor } from '../app.server.ts';
+import type { Action, SubjectName } from '../../shared/domain.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -47,6 +48,12 @@ export interface RouteSpec<
   description?: string;
   /** Public routes need no authentication (login, health, OpenAPI). */
   public?: boolean;
+  /**
+   * The type-level permission the caller needs, checked by the router right after
+   * authentication and before any input is parsed or data read. Services still check each
+   * record against the caller's data scope.
+   */
+  permission?: { action: Action; subject: SubjectName };
   params?: P;
   query?: Q;
   body?: B;

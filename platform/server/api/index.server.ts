@@ -5,10 +5,21 @@ import { createApiRouter, type ApiRouter } from './router.server.ts';
 import { authRoutes } from './routes/auth.server.ts';
 import { organisationRoutes } from './routes/organisations.server.ts';
 import { systemRoutes } from './routes/system.server.ts';
+import { definitionRoutes } from './routes/definitions.server.ts';
+import { dictionaryRoutes } from './routes/dictionaries.server.ts';
+import { parameterRoutes } from './routes/parameters.server.ts';
+import { calendarRoutes } from './routes/calendar.server.ts';
+import { auditRoutes } from './routes/audit.server.ts';
+import { userRoutes } from './routes/users.server.ts';
+import { roleRoutes } from './routes/roles.server.ts';
+import { gridRoutes } from './routes/grids.server.ts';
+import { tokenRoutes } from './routes/tokens.server.ts';
 
 export function allRoutes(): RouteSpec[] {
   const routes: RouteSpec[] = [];
   routes.push(...systemRoutes(() => routes), ...authRoutes, ...organisationRoutes);
+  routes.push(...definitionRoutes, ...dictionaryRoutes, ...parameterRoutes, ...calendarRoutes, ...auditRoutes);
+  routes.push(...userRoutes, ...roleRoutes, ...gridRoutes, ...tokenRoutes);
   return routes;
 }
 

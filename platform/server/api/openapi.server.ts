@@ -41,6 +41,12 @@ function parametersOf(spec: RouteSpec): unknown[] {
   return out;
 }
 
+/** `GET /api/v1/audit-logs/export.csv` → `getAuditLogsExportCsv`. */
+function operationIdOf(spec: RouteSpec): string {
+  const words = spec.path.replace(/^\/api\/v1/, '').split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return spec.method.toLowerCase() + words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
 export function buildOpenApi(routes: readonly RouteSpec[]): unknown {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of routes) {
@@ -62,8 +68,9 @@ export function buildOpenApi(routes: readonly RouteSpec[]): unknown {
       tags: [spec.tag],
       summary: spec.summary,
       ...(spec.description ? { description: spec.description } : {}),
-      operationId: `${spec.method.toLowerCase()}${spec.path.replace(/\/api\/v1/, '').replace(/[{}]/g, '').split('/').map((p) => p.charAt(0).toUpperCase() + p.slice(1).replace(/-(\w)/g, (_m, c: string) => c.toUpperCase())).join('')}`,
+      operationId: operationIdOf(spec),
       ...(spec.public ? { security: [] } : {}),
+      ...(spec.permission ? { 'x-permission': `${spec.permission.action}:${spec.permission.subject}` } : {}),
       parameters: parametersOf(spec),
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } } : {}),
       responses,

@@ -128,6 +128,7 @@ export function createApiRouter(app: App, specs: readonly RouteSpec[]): ApiRoute
         const { spec, names } = found.route;
         const principal = await authenticate(app, req, method);
         if (!spec.public && !principal) throw new AppError('unauthenticated');
+        if (spec.permission && !principal?.ability.can(spec.permission.action, spec.permission.subject)) throw new AppError('forbidden');
         const rawParams: Record<string, string> = {};
         names.forEach((name, i) => {
           rawParams[name] = decodeURIComponent(found.match[i + 1]);

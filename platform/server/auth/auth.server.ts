@@ -6,8 +6,8 @@
  * they establish *who* the person is and then call `createSession` like password login does.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { and, eq, lt } from 'drizzle-orm';
-import type { Db } from '../db/database.server.ts';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { Database, Db } from '../db/database.server.ts';
 import type { App } from '../app.server.ts';
 import { recordAudit, type RequestMeta } from '../audit/audit.server.ts';
 import { AppError } from '../errors.server.ts';
@@ -160,20 +160,33 @@ export async function insertApiToken(
 
 const lastTouched = new Map<string, number>();
 
-export async function authenticateBearer(app: App, token: string): Promise<Principal | null> {
-  const { db } = app;
+/**
+ * Bearer authentication runs on every integrator request: its query is built once per database
+ * and executed with a placeholder (building a drizzle query costs more than running it).
+ */
+const bearerQueries = new WeakMap<Database, ReturnType<typeof prepareBearer>>();
+
+function prepareBearer(db: Database) {
   const { apiTokens, users } = db.t;
-  const [row] = await db.read.select({
+  return db.read.select({
     tokenId: apiTokens.id, expiresAt: apiTokens.expiresAt, revokedAt: apiTokens.revokedAt, scopes: apiTokens.scopes,
     user: { id: users.id, tenantId: users.tenantId, username: users.username, displayName: users.displayName, authVersion: users.authVersion, status: users.status },
   }).from(apiTokens).innerJoin(users, and(eq(users.id, apiTokens.userId), eq(users.tenantId, apiTokens.tenantId)))
-    .where(eq(apiTokens.tokenHash, sha256(token)));
+    .where(eq(apiTokens.tokenHash, sql.placeholder('hash'))).prepare();
+}
+
+export async function authenticateBearer(app: App, token: string): Promise<Principal | null> {
+  const { db } = app;
+  let query = bearerQueries.get(db);
+  if (!query) bearerQueries.set(db, (query = prepareBearer(db)));
+  const [row] = await query.execute({ hash: sha256(token) });
   const now = app.now();
   if (!row || row.revokedAt || row.expiresAt <= now || row.user.status !== 'active') return null;
   // Recording every use would turn each read into a write; once a minute per token is enough.
   const touched = lastTouched.get(row.tokenId) ?? 0;
   if (now.getTime() - touched > TOUCH_INTERVAL_MS) {
     lastTouched.set(row.tokenId, now.getTime());
+    const { apiTokens } = db.t;
     await db.transaction((tx) => tx.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId)));
   }
   return resolvePrincipal(db, app.principals, authRow(row.user), 'token', row.scopes as string[] | null);

@@ -47,6 +47,7 @@ async function findInTenant(db: Db, app: App, tenantId: string, id: string): Pro
 }
 
 export async function getOrganisation(app: App, actor: Actor, id: string): Promise<OrganisationOutput> {
+  assertCan(actor, 'read', 'Organisation');
   const row = await findInTenant(app.db.read, app, actor.principal.tenantId, id);
   if (!row) throw notFound('organisation');
   assertCan(actor, 'read', 'Organisation', { id: row.id });
@@ -60,11 +61,12 @@ async function assertCodeFree(tx: Db, app: App, tenantId: string, code: string, 
 }
 
 export async function createOrganisation(app: App, actor: Actor, raw: unknown): Promise<OrganisationOutput> {
+  assertCan(actor, 'create', 'Organisation');
   const input: OrganisationInput = parseInput(organisationInput, raw);
   const { tenantId } = actor.principal;
   // Creating below a parent is governed by the scope on the parent (本部门及下级 may add children).
-  if (input.parentId === null) assertCan(actor, 'create', 'Organisation');
-  else assertCan(actor, 'create', 'Organisation', { id: input.parentId });
+  // Root organisations need an unscoped grant; a scoped grant cannot match the missing parent.
+  assertCan(actor, 'create', 'Organisation', { id: input.parentId });
   const { db } = app;
   return db.transaction(async (tx) => {
     let parentPath = '/';
@@ -93,6 +95,7 @@ export async function createOrganisation(app: App, actor: Actor, raw: unknown): 
 }
 
 export async function updateOrganisation(app: App, actor: Actor, id: string, raw: unknown): Promise<OrganisationOutput> {
+  assertCan(actor, 'update', 'Organisation');
   const patch = parseInput(organisationPatch, raw);
   const { tenantId } = actor.principal;
   const { db } = app;
@@ -116,7 +119,7 @@ export async function updateOrganisation(app: App, actor: Actor, id: string, raw
         assertCan(actor, 'create', 'Organisation', { id: parent.id });
         parentPath = parent.path;
       } else {
-        assertCan(actor, 'create', 'Organisation');
+        assertCan(actor, 'create', 'Organisation', { id: null });
       }
       path = `${parentPath}${id}/`;
       // Re-root the whole subtree's materialised paths in one statement.
@@ -142,6 +145,7 @@ export async function updateOrganisation(app: App, actor: Actor, id: string, raw
 }
 
 export async function deleteOrganisation(app: App, actor: Actor, id: string): Promise<void> {
+  assertCan(actor, 'delete', 'Organisation');
   const { tenantId } = actor.principal;
   const { db } = app;
   const { organisations: o, memberships: m, grids: g } = db.t;

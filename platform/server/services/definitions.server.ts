@@ -1,0 +1,316 @@
+/**
+ * 定义管理: versioned definitions, the low-code backbone. Every (kind, key) has numbered versions
+ * moving draft → published → retired. At most one draft exists per (kind, key); editing uses
+ * optimistic concurrency on `updatedAt`. Publishing freezes the content with a checksum of its
+ * canonical JSON; from then on the row is immutable (database triggers refuse any other change,
+ * see db/migrations/{sqlite,pg}/0001_append_only_guards.sql) and only retiring it is allowed.
+ */
+import { and, asc, desc, eq, getTableColumns, inArray, like, or } from 'drizzle-orm';
+import { z } from 'zod';
+import type { App, Actor } from '../app.server.ts';
+import { accessibleWhere } from '../access/sql-scope.server.ts';
+import { assertCan } from '../access/guard.server.ts';
+import { recordAudit, type AuditEntry } from '../audit/audit.server.ts';
+import { contentChecksum } from '../definitions/checksum.server.ts';
+import { AppError, notFound, parseInput } from '../errors.server.ts';
+import { newId } from '../ids.server.ts';
+import type { Db } from '../db/database.server.ts';
+import type { DefinitionKind } from '../../shared/domain.ts';
+import { dictionaryContentSchema } from '../../shared/schemas/dictionary-csv.ts';
+import {
+  definitionCreateInput, definitionPatch, definitionPublishInput, definitionQuery, definitionVersionsParams,
+  type DefinitionOutput, type DefinitionQuery, type DefinitionSummary,
+} from '../../shared/schemas/definition.ts';
+
+export type DefinitionRow = App['db']['t']['definitions']['$inferSelect'];
+type SummaryRow = Omit<DefinitionRow, 'content'>;
+
+/** Stored content is bounded whatever its kind: definitions are loaded whole by runtime engines. */
+const MAX_CONTENT_BYTES = 1024 * 1024;
+/** Kinds without a registered validator accept any JSON object for now. */
+const anyJsonObject = z.record(z.string(), z.unknown());
+const validators = new Map<DefinitionKind, z.ZodType>();
+
+/**
+ * Registers the content schema of a definition kind; each kind has at most one.
+ *
+ * @example
+ * registerDefinitionValidator('form', formContentSchema);
+ */
+export function registerDefinitionValidator(kind: DefinitionKind, schema: z.ZodType): void {
+  if (validators.has(kind)) throw new Error(`A content validator for definition kind "${kind}" is already registered`);
+  validators.set(kind, schema);
+}
+
+registerDefinitionValidator('dictionary', dictionaryContentSchema);
+
+/**
+ * Checks content against its kind's validator and returns the parsed content. Failures are 422s
+ * whose field paths start with `path` (e.g. `content.items.3.parentCode`).
+ */
+export function validateDefinitionContent(kind: DefinitionKind, content: unknown, path: (string | number)[] = ['content']): unknown {
+  const json = JSON.stringify(content);
+  if (json !== undefined && Buffer.byteLength(json, 'utf8') > MAX_CONTENT_BYTES) {
+    throw new AppError('validation_failed', {}, { fields: [{ field: path.join('.') || '(body)', message: '#validation.contentTooLarge' }] });
+  }
+  const result = (validators.get(kind) ?? anyJsonObject).safeParse(content);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({ ...issue, path: [...path, ...issue.path] }) as z.core.$ZodIssue);
+  throw new AppError('validation_failed', {}, { issues });
+}
+
+export function toDefinitionSummary(row: SummaryRow): DefinitionSummary {
+  return {
+    id: row.id, kind: row.kind, key: row.key, version: row.version, status: row.status, name: row.name,
+    checksum: row.checksum ?? null, comment: row.comment ?? null, createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+    publishedAt: row.publishedAt?.toISOString() ?? null, publishedBy: row.publishedBy ?? null, retiredAt: row.retiredAt?.toISOString() ?? null,
+  };
+}
+
+export function toDefinitionOutput(row: DefinitionRow): DefinitionOutput {
+  return { ...toDefinitionSummary(row), content: row.content };
+}
+
+function summaryColumns(app: App) {
+  const { content: _content, ...columns } = getTableColumns(app.db.t.definitions);
+  return columns;
+}
+
+/** The fields permission rules may test, e.g. `{ kind: 'form' }` for a form designer role. */
+const recordOf = (row: { kind: string; key: string; status: string }) => ({ kind: row.kind, key: row.key, status: row.status });
+
+function fieldMap(app: App) {
+  const d = app.db.t.definitions;
+  return { kind: d.kind, key: d.key, status: d.status };
+}
+
+/**
+ * Each save moves `updatedAt` strictly forward, even within one clock millisecond: it is the
+ * optimistic-concurrency token, so two saves must never share a value.
+ */
+function nextUpdatedAt(app: App, previous: Date): Date {
+  return new Date(Math.max(app.now().getTime(), previous.getTime() + 1));
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
+  }
+  return false;
+}
+
+function auditAs(app: App, tx: Db, actor: Actor, entry: Omit<AuditEntry, 'tenantId' | 'actorId' | 'actorName'>, at = app.now()) {
+  const { principal } = actor;
+  return recordAudit(app.db, tx, { tenantId: principal.tenantId, actorId: principal.userId, actorName: principal.displayName, ...entry }, actor.meta, at);
+}
+
+async function findInTenant(db: Db, app: App, tenantId: string, id: string): Promise<DefinitionRow | undefined> {
+  const d = app.db.t.definitions;
+  const [row] = await db.select().from(d).where(and(eq(d.tenantId, tenantId), eq(d.id, id)));
+  return row;
+}
+
+export async function findDraft(db: Db, app: App, tenantId: string, kind: DefinitionKind, key: string): Promise<DefinitionRow | undefined> {
+  const d = app.db.t.definitions;
+  const [row] = await db.select().from(d).where(and(eq(d.tenantId, tenantId), eq(d.kind, kind), eq(d.key, key), eq(d.status, 'draft')));
+  return row;
+}
+
+/** Lists one row per (kind, key): its highest version among those matching, most recently changed first. */
+export async function listDefinitions(app: App, actor: Actor, raw: DefinitionQuery = {}): Promise<DefinitionSummary[]> {
+  const query = parseInput(definitionQuery, raw);
+  const d = app.db.t.definitions;
+  const scope = accessibleWhere(actor.principal.ability, 'read', 'Definition', fieldMap(app));
+  const rows = await app.db.read.select(summaryColumns(app)).from(d).where(and(
+    eq(d.tenantId, actor.principal.tenantId),
+    scope,
+    query.kind ? eq(d.kind, query.kind) : undefined,
+    query.key ? eq(d.key, query.key) : undefined,
+    query.status ? eq(d.status, query.status) : undefined,
+    query.q ? or(like(d.name, `%${query.q}%`), like(d.key, `%${query.q}%`)) : undefined,
+  )).orderBy(asc(d.kind), asc(d.key), desc(d.version));
+  const latest = new Map<string, SummaryRow>();
+  for (const row of rows) {
+    const id = `${row.kind}\u0000${row.key}`;
+    if (!latest.has(id)) latest.set(id, row);
+  }
+  return [...latest.values()].sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime()).map(toDefinitionSummary);
+}
+
+export async function getDefinition(app: App, actor: Actor, id: string): Promise<DefinitionOutput> {
+  const row = await findInTenant(app.db.read, app, actor.principal.tenantId, id);
+  if (!row) throw notFound('definition');
+  assertCan(actor, 'read', 'Definition', recordOf(row));
+  return toDefinitionOutput(row);
+}
+
+/** Every version of (kind, key), newest first. */
+export async function getDefinitionVersions(app: App, actor: Actor, kind: DefinitionKind, key: string): Promise<DefinitionSummary[]> {
+  const params = parseInput(definitionVersionsParams, { kind, key });
+  const d = app.db.t.definitions;
+  const scope = accessibleWhere(actor.principal.ability, 'read', 'Definition', fieldMap(app));
+  const rows = await app.db.read.select(summaryColumns(app)).from(d).where(and(
+    eq(d.tenantId, actor.principal.tenantId), scope, eq(d.kind, params.kind), eq(d.key, params.key),
+  )).orderBy(desc(d.version));
+  if (rows.length === 0) throw notFound('definition');
+  return rows.map(toDefinitionSummary);
+}
+
+interface DraftFields {
+  kind: DefinitionKind;
+  key: string;
+  name: string;
+  content: unknown;
+  comment: string | null;
+}
+
+/** Inserts version max+1 as a draft. The caller has checked that no draft exists. */
+async function insertDraft(app: App, tx: Db, actor: Actor, fields: DraftFields): Promise<DefinitionRow> {
+  const d = app.db.t.definitions;
+  const { tenantId } = actor.principal;
+  const [latest] = await tx.select({ version: d.version }).from(d)
+    .where(and(eq(d.tenantId, tenantId), eq(d.kind, fields.kind), eq(d.key, fields.key))).orderBy(desc(d.version)).limit(1);
+  const now = app.now();
+  const row: DefinitionRow = {
+    id: newId(), tenantId, kind: fields.kind, key: fields.key, version: (latest?.version ?? 0) + 1, status: 'draft',
+    name: fields.name, content: fields.content, checksum: null, comment: fields.comment, createdBy: actor.principal.userId,
+    createdAt: now, updatedAt: now, publishedAt: null, publishedBy: null, retiredAt: null,
+  };
+  try {
+    await tx.insert(d).values(row);
+  } catch (error) {
+    // Two concurrent creations computed the same version number (PostgreSQL; SQLite serialises writers).
+    if (isUniqueViolation(error)) throw draftExists();
+    throw error;
+  }
+  return row;
+}
+
+const draftExists = () => new AppError('conflict', { object: 'definition', detail: 'draft' }, { fields: [{ field: 'key', message: '#validation.draftExists' }] });
+
+/**
+ * Replaces the content of the draft of (kind, key), or creates one when there is none (used by
+ * imports such as dictionary CSV). Runs inside the caller's transaction; the caller audits.
+ */
+export async function replaceOrCreateDraft(
+  app: App, tx: Db, actor: Actor, fields: Omit<DraftFields, 'name' | 'comment'> & { name?: string; comment?: string | null },
+): Promise<{ before: DefinitionRow | undefined; after: DefinitionRow }> {
+  const d = app.db.t.definitions;
+  const { tenantId } = actor.principal;
+  const before = await findDraft(tx, app, tenantId, fields.kind, fields.key);
+  if (!before) {
+    const [previous] = await tx.select({ name: d.name }).from(d)
+      .where(and(eq(d.tenantId, tenantId), eq(d.kind, fields.kind), eq(d.key, fields.key))).orderBy(desc(d.version)).limit(1);
+    const name = fields.name ?? previous?.name ?? fields.key;
+    return { before, after: await insertDraft(app, tx, actor, { ...fields, name, comment: fields.comment ?? null }) };
+  }
+  const after: DefinitionRow = {
+    ...before, name: fields.name ?? before.name, content: fields.content,
+    comment: fields.comment !== undefined ? fields.comment : before.comment, updatedAt: nextUpdatedAt(app, before.updatedAt),
+  };
+  await tx.update(d).set({ name: after.name, content: after.content, comment: after.comment, updatedAt: after.updatedAt })
+    .where(and(eq(d.id, before.id), eq(d.status, 'draft')));
+  return { before, after };
+}
+
+export async function createDraft(app: App, actor: Actor, raw: unknown): Promise<DefinitionOutput> {
+  const input = parseInput(definitionCreateInput, raw);
+  assertCan(actor, 'create', 'Definition', { kind: input.kind, key: input.key, status: 'draft' });
+  const content = validateDefinitionContent(input.kind, input.content);
+  const { tenantId } = actor.principal;
+  return app.db.transaction(async (tx) => {
+    if (await findDraft(tx, app, tenantId, input.kind, input.key)) throw draftExists();
+    const row = await insertDraft(app, tx, actor, { kind: input.kind, key: input.key, name: input.name, content, comment: input.comment ?? null });
+    await auditAs(app, tx, actor, { action: 'create', objectType: 'definition', objectId: row.id, after: row }, row.createdAt);
+    return toDefinitionOutput(row);
+  });
+}
+
+export async function updateDraft(app: App, actor: Actor, id: string, raw: unknown): Promise<DefinitionOutput> {
+  const patch = parseInput(definitionPatch, raw);
+  const { tenantId } = actor.principal;
+  const d = app.db.t.definitions;
+  return app.db.transaction(async (tx) => {
+    const before = await findInTenant(tx, app, tenantId, id);
+    if (!before) throw notFound('definition');
+    assertCan(actor, 'update', 'Definition', recordOf(before));
+    if (before.status !== 'draft') throw new AppError('immutable', { object: 'definition' });
+    if (Date.parse(patch.expectedUpdatedAt) !== before.updatedAt.getTime()) throw new AppError('version_conflict');
+    const content = patch.content !== undefined ? validateDefinitionContent(before.kind, patch.content) : before.content;
+    const after: DefinitionRow = {
+      ...before, name: patch.name ?? before.name, content,
+      comment: patch.comment !== undefined ? patch.comment : before.comment, updatedAt: nextUpdatedAt(app, before.updatedAt),
+    };
+    // The updatedAt condition also catches a concurrent save that committed after our read (PostgreSQL).
+    const changed = await tx.update(d).set({ name: after.name, content: after.content, comment: after.comment, updatedAt: after.updatedAt })
+      .where(and(eq(d.id, id), eq(d.status, 'draft'), eq(d.updatedAt, before.updatedAt))).returning({ id: d.id });
+    if (changed.length === 0) throw new AppError('version_conflict');
+    await auditAs(app, tx, actor, { action: 'update', objectType: 'definition', objectId: id, before, after }, after.updatedAt);
+    return toDefinitionOutput(after);
+  });
+}
+
+export async function publishDefinition(app: App, actor: Actor, id: string, raw: unknown): Promise<DefinitionOutput> {
+  const input = parseInput(definitionPublishInput, raw);
+  const { tenantId } = actor.principal;
+  const d = app.db.t.definitions;
+  return app.db.transaction(async (tx) => {
+    const before = await findInTenant(tx, app, tenantId, id);
+    if (!before) throw notFound('definition');
+    assertCan(actor, 'publish', 'Definition', recordOf(before));
+    if (before.status !== 'draft') throw new AppError('immutable', { object: 'definition' });
+    // The kind's validator may have become stricter since the draft was saved.
+    validateDefinitionContent(before.kind, before.content);
+    const now = app.now();
+    const after: DefinitionRow = {
+      ...before, status: 'published', checksum: contentChecksum(before.content), comment: input.comment,
+      publishedAt: now, publishedBy: actor.principal.userId, updatedAt: nextUpdatedAt(app, before.updatedAt),
+    };
+    const changed = await tx.update(d).set({
+      status: after.status, checksum: after.checksum, comment: after.comment, publishedAt: after.publishedAt, publishedBy: after.publishedBy, updatedAt: after.updatedAt,
+    }).where(and(eq(d.id, id), eq(d.status, 'draft'))).returning({ id: d.id });
+    if (changed.length === 0) throw new AppError('version_conflict');
+    await auditAs(app, tx, actor, {
+      action: 'publish', objectType: 'definition', objectId: id, before: toDefinitionSummary(before), after: toDefinitionSummary(after),
+    }, now);
+    return toDefinitionOutput(after);
+  });
+}
+
+export async function retireDefinition(app: App, actor: Actor, id: string): Promise<DefinitionOutput> {
+  const { tenantId } = actor.principal;
+  const d = app.db.t.definitions;
+  return app.db.transaction(async (tx) => {
+    const before = await findInTenant(tx, app, tenantId, id);
+    if (!before) throw notFound('definition');
+    assertCan(actor, 'publish', 'Definition', recordOf(before));
+    if (before.status !== 'published') {
+      throw new AppError('validation_failed', {}, { fields: [{ field: 'status', message: '#validation.notPublished' }] });
+    }
+    const now = app.now();
+    const after: DefinitionRow = { ...before, status: 'retired', retiredAt: now, updatedAt: nextUpdatedAt(app, before.updatedAt) };
+    // Only status and timestamps change: the immutability trigger allows exactly this transition.
+    await tx.update(d).set({ status: after.status, retiredAt: after.retiredAt, updatedAt: after.updatedAt }).where(eq(d.id, id));
+    await auditAs(app, tx, actor, {
+      action: 'retire', objectType: 'definition', objectId: id, before: toDefinitionSummary(before), after: toDefinitionSummary(after),
+    }, now);
+    return toDefinitionOutput(after);
+  });
+}
+
+/**
+ * For runtime callers (process engine, form renderer…), without a person's permissions: the
+ * latest published version of (kind, key), or the given version when it was ever published
+ * (retired versions still serve the instances pinned to them). Throws 404 when there is none.
+ */
+export async function getPublished(app: App, tenantId: string, kind: DefinitionKind, key: string, version?: number): Promise<DefinitionOutput> {
+  const d = app.db.t.definitions;
+  const [row] = await app.db.read.select().from(d).where(and(
+    eq(d.tenantId, tenantId), eq(d.kind, kind), eq(d.key, key),
+    version === undefined ? eq(d.status, 'published') : and(eq(d.version, version), inArray(d.status, ['published', 'retired'])),
+  )).orderBy(desc(d.version)).limit(1);
+  if (!row) throw notFound('definition');
+  return toDefinitionOutput(row);
+}

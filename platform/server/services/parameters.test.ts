@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asc, gt, max } from 'drizzle-orm';
+import { createTestApp, type TestApp } from '../testing/test-app.server.ts';
+import { authenticateBearer } from '../auth/auth.server.ts';
+import { getParameterValue } from './parameters.server.ts';
+
+let t: TestApp;
+let admin: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await t.tokenFor('admin');
+});
+afterAll(async () => { await t.close(); });
+
+interface Parameter { key: string; value: unknown; isDefault: boolean; defaultValue: unknown; description: string; schema: { type?: string }; updatedBy: string | null }
+interface ErrorBody { error: { code: string; message: string; fields?: { field: string; message: string }[] } }
+
+async function lastSeq(): Promise<number> {
+  const a = t.app.db.t.auditLog;
+  const [row] = await t.app.db.read.select({ seq: max(a.seq) }).from(a);
+  return Number(row.seq ?? 0);
+}
+
+async function auditSince(seq: number) {
+  const a = t.app.db.t.auditLog;
+  return t.app.db.read.select().from(a).where(gt(a.seq, seq)).orderBy(asc(a.seq));
+}
+
+const put = (key: string, value: unknown, init: { token?: string; locale?: string } = {}) =>
+  t.request('PUT', `/api/v1/parameters/${key}`, { token: init.token ?? admin, body: { value }, headers: init.locale ? { 'accept-language': init.locale } : {} });
+
+describe('parameters', () => {
+  it('given the seeded city, when listing parameters, then every known key is shown with its value or default and a schema', async () => {
+    const res = await t.request('GET', '/api/v1/parameters', { token: admin, headers: { 'accept-language': 'en' } });
+    expect(res.status).toBe(200);
+    const list = (await res.json()) as Parameter[];
+    expect(list.map((p) => p.key)).toEqual(['calendar.workingTime', 'case.numberRule', 'map.basemapUrl', 'security.passwordExpiryDays']);
+    const byKey = Object.fromEntries(list.map((p) => [p.key, p]));
+    expect(byKey['case.numberRule']).toMatchObject({ isDefault: true, value: { pattern: '{yyyyMMdd}{seq:4}' }, schema: { type: 'object' } });
+    expect(byKey['case.numberRule'].description).toMatch(/^Case number rule/);
+    expect(byKey['calendar.workingTime']).toMatchObject({ isDefault: false, value: expect.objectContaining({ timeZone: 'Asia/Shanghai' }) });
+  });
+
+  it('given a valid number rule, when set, then it is stored, returned and audited once with before and after', async () => {
+    const since = await lastSeq();
+    const res = await put('case.numberRule', { pattern: 'AJ{yyyyMMdd}-{seq:5}' });
+    expect(res.status).toBe(200);
+    expect((await res.json()) as Parameter).toMatchObject({ value: { pattern: 'AJ{yyyyMMdd}-{seq:5}' }, isDefault: false, updatedBy: expect.any(String) });
+    const audit = await auditSince(since);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      action: 'update', objectType: 'parameter', objectId: 'case.numberRule',
+      before: { value: { pattern: '{yyyyMMdd}{seq:4}' }, isDefault: true }, after: { value: { pattern: 'AJ{yyyyMMdd}-{seq:5}' } },
+    });
+    const tenantId = (await authenticateBearer(t.app, admin))!.tenantId;
+    expect(await getParameterValue(t.app, tenantId, 'case.numberRule')).toEqual({ pattern: 'AJ{yyyyMMdd}-{seq:5}' });
+  });
+
+  it('given a number rule without a sequence, when set in Chinese, then 422 explains value.pattern in Chinese', async () => {
+    const res = await put('case.numberRule', { pattern: '{yyyyMMdd}' });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as ErrorBody;
+    expect(body.error.fields).toEqual([{ field: 'value.pattern', message: expect.stringContaining('恰好包含一个 {seq:N}') }]);
+    expect(body.error.message).toMatch(/^提交的数据无效/);
+  });
+
+  it('given a number rule without a sequence, when set in English, then 422 explains value.pattern in English', async () => {
+    const res = await put('case.numberRule', { pattern: '{yyyyMMdd}' }, { locale: 'en' });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as ErrorBody;
+    expect(body.error.fields).toEqual([{ field: 'value.pattern', message: expect.stringContaining('exactly one {seq:N}') }]);
+    expect(body.error.message).toMatch(/^Invalid data/);
+  });
+
+  it('given a working time with an unknown zone and overlapping periods, when set, then 422 names both fields and nothing is stored', async () => {
+    const since = await lastSeq();
+    const res = await put('calendar.workingTime', {
+      timeZone: 'Mars/Olympus', workingPeriods: [{ start: '09:00', end: '12:00' }, { start: '11:00', end: '17:00' }], weekendDays: [0, 6],
+    }, { locale: 'en' });
+    expect(res.status).toBe(422);
+    const fields = ((await res.json()) as ErrorBody).error.fields!;
+    expect(fields.map((f) => f.field).sort()).toEqual(['value.timeZone', 'value.workingPeriods.1']);
+    expect(fields.find((f) => f.field === 'value.timeZone')?.message).toMatch(/unknown time zone/);
+    expect(await auditSince(since)).toHaveLength(0);
+  });
+
+  it('given a base map URL that is not http(s), when set, then 422; and null resets it to the built-in map', async () => {
+    expect((await put('map.basemapUrl', 'javascript:alert(1)')).status).toBe(422);
+    const res = await put('map.basemapUrl', null);
+    expect(res.status).toBe(200);
+    expect((await res.json()) as Parameter).toMatchObject({ value: null, isDefault: false });
+    const list = (await (await t.request('GET', '/api/v1/parameters', { token: admin })).json()) as Parameter[];
+    expect(list.find((p) => p.key === 'map.basemapUrl')).toMatchObject({ value: null, isDefault: false });
+  });
+
+  it('given an unknown key, when set, then 404', async () => {
+    const res = await put('no.such.key', 1, { locale: 'en' });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as ErrorBody).error.message).toBe('Parameter not found');
+  });
+
+  it('given a district admin who may only read parameters, when setting one, then 403', async () => {
+    const token = await t.tokenFor('dh.admin');
+    expect((await t.request('GET', '/api/v1/parameters', { token })).status).toBe(200);
+    expect((await put('security.passwordExpiryDays', 30, { token })).status).toBe(403);
+  });
+});
