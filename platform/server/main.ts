@@ -3,10 +3,7 @@
  * demo city into an empty database (demo mode), and serve on PORT.
  * `npm run dev`: the same with Vite's dev server for the web app.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createRequestListener } from '@react-router/node';
 import type { ServerBuild } from 'react-router';
 import { loadConfig } from './config.server.ts';
@@ -16,32 +13,12 @@ import { createHttpServer, type PageHandler } from './http/server.server.ts';
 import { seedDemo } from './seed/demo.server.ts';
 import { createLoadContext } from './http/load-context.server.ts';
 import { purgeExpiredSessions } from './auth/auth.server.ts';
-
-const platformDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const buildDir = join(platformDir, 'build');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function buildIfNeeded(): void {
-  const marker = join(buildDir, 'server', 'index.js');
-  const sources = Math.max(newestMtime(join(platformDir, 'app')), newestMtime(join(platformDir, 'shared')));
-  if (existsSync(marker) && statSync(marker).mtimeMs >= sources) return;
-  console.log('Building the web app (react-router build)…');
-  const result = spawnSync('npx', ['react-router', 'build'], { cwd: platformDir, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('Web app build failed');
-}
+import { BUILD_DIR, PLATFORM_DIR, buildIfNeeded } from './http/web-build.server.ts';
 
 async function pagesFor(app: App, mode: 'start' | 'dev'): Promise<{ pages: PageHandler; clientDir?: string }> {
   if (mode === 'dev') {
     const vite = await import('vite');
-    const devServer = await vite.createServer({ root: platformDir, server: { middlewareMode: true } });
+    const devServer = await vite.createServer({ root: PLATFORM_DIR, server: { middlewareMode: true } });
     const listener = createRequestListener({
       build: () => devServer.ssrLoadModule('virtual:react-router/server-build') as Promise<ServerBuild>,
       mode: 'development',
@@ -49,13 +26,13 @@ async function pagesFor(app: App, mode: 'start' | 'dev'): Promise<{ pages: PageH
     });
     return { pages: (req, res) => devServer.middlewares(req, res, () => listener(req, res)) };
   }
-  const build = (await import(join(buildDir, 'server', 'index.js'))) as ServerBuild;
+  const build = (await import(join(BUILD_DIR, 'server', 'index.js'))) as ServerBuild;
   const listener = createRequestListener({
     build,
     mode: 'production',
     getLoadContext: (request, client) => createLoadContext(app, request, client.address),
   });
-  return { pages: listener, clientDir: join(buildDir, 'client') };
+  return { pages: listener, clientDir: join(BUILD_DIR, 'client') };
 }
 
 async function main(): Promise<void> {

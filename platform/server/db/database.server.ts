@@ -86,7 +86,8 @@ export async function migrateDatabase(database: Database, pgSchema?: string): Pr
 function sqlitePath(url: string): string {
   const path = url.replace(/^file:/, '').replace(/^sqlite:/, '');
   if (path === ':memory:') throw new Error('SQLite :memory: is not supported: the reader and writer need a shared file.');
-  return resolve(path);
+  // npm runs workspace scripts inside platform/; INIT_CWD is where the user typed the command.
+  return resolve(process.env.INIT_CWD ?? process.cwd(), path);
 }
 
 function openSqlite(url: string, options: OpenOptions): Database {
