@@ -95,22 +95,21 @@ const tokens = new Map<string, string>();
 
 beforeAll(async () => {
   t = await createTestApp();
-  const { organisations: o, users: u, grids: g, roles: r, definitions: d } = t.app.db.t;
+  const { grids: g, definitions: d } = t.app.db.t;
   const db = t.app.db.read;
-  const orgId = async (code: string) => (await db.select({ id: o.id }).from(o).where(eq(o.code, code)))[0].id;
-  const userId = async (username: string) => (await db.select({ id: u.id }).from(u).where(eq(u.username, username)))[0].id;
-  fixtures.ownOrg = await orgId('demo-dh');
-  fixtures.otherOrg = await orgId('demo-xl');
-  fixtures.ownUser = await userId('dh.inspector1');
-  fixtures.otherUser = await userId('xl.inspector1');
-  fixtures.ownGrid = (await db.select({ id: g.id }).from(g).where(eq(g.orgId, await orgId('demo-dh-lq-jx'))))[0].id;
-  fixtures.otherGrid = (await db.select({ id: g.id }).from(g).where(eq(g.orgId, await orgId('demo-xl-sg-cb'))))[0].id;
-  const [demo] = await db.select({ tenantId: o.tenantId }).from(o).where(eq(o.code, 'demo'));
-  fixtures.role = (await db.select({ id: r.id }).from(r).where(and(eq(r.tenantId, demo.tenantId), eq(r.code, 'inspector'))))[0].id;
-  fixtures.definition = (await db.select({ id: d.id }).from(d).where(and(eq(d.tenantId, demo.tenantId), eq(d.key, 'case-sources'))))[0].id;
+  const gridOf = async (orgCode: string) => (await db.select({ id: g.id }).from(g).where(eq(g.orgId, await t.orgId(orgCode))))[0].id;
+  fixtures.ownOrg = await t.orgId('demo-dh');
+  fixtures.otherOrg = await t.orgId('demo-xl');
+  fixtures.ownUser = await t.userId('dh.inspector1');
+  fixtures.otherUser = await t.userId('xl.inspector1');
+  fixtures.ownGrid = await gridOf('demo-dh-lq-jx');
+  fixtures.otherGrid = await gridOf('demo-xl-sg-cb');
+  fixtures.role = await t.roleId('inspector');
+  const demo = await t.tenantId('demo');
+  fixtures.definition = (await db.select({ id: d.id }).from(d).where(and(eq(d.tenantId, demo), eq(d.key, 'case-sources'))))[0].id;
   for (const username of USERS) if (username) tokens.set(username, await t.tokenFor(username));
 });
-afterAll(async () => { await t.close(); });
+afterAll(() => t.close());
 
 const fill = (path: string) => path.replace(/\{(\w+)\}/g, (_m, name: string) => {
   const value = fixtures[name];

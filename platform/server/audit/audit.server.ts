@@ -51,3 +51,15 @@ export async function recordAudit(db: Database, tx: Db, entry: AuditEntry, meta:
     detail: redact(entry.detail),
   });
 }
+
+/** recordAudit for a change made by an authenticated actor (the usual case in services). */
+export function auditAs(
+  app: { db: Database; now(): Date },
+  tx: Db,
+  actor: { principal: { tenantId: string; userId: string; displayName: string }; meta: RequestMeta },
+  entry: Omit<AuditEntry, 'tenantId' | 'actorId' | 'actorName'>,
+  at: Date = app.now(),
+): Promise<void> {
+  const { principal } = actor;
+  return recordAudit(app.db, tx, { tenantId: principal.tenantId, actorId: principal.userId, actorName: principal.displayName, ...entry }, actor.meta, at);
+}

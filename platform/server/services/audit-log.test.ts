@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asc, eq, gt, max } from 'drizzle-orm';
-import { createTestApp, TEST_PASSWORD, type TestApp } from '../testing/test-app.server.ts';
+import { eq } from 'drizzle-orm';
+import { createTestApp, messagesOf, TEST_PASSWORD, type TestApp } from '../testing/test-app.server.ts';
 
 let t: TestApp;
 let auditor: string;
@@ -9,21 +9,10 @@ beforeAll(async () => {
   t = await createTestApp({ config: { trustProxy: true } });
   auditor = await t.tokenFor('auditor');
 });
-afterAll(async () => { await t.close(); });
+afterAll(() => t.close());
 
 interface Item { seq: number; at: string; actorId: string | null; actorName: string | null; action: string; objectType: string | null; ip: string | null; detail: unknown }
 interface Page { items: Item[]; total: number }
-
-async function lastSeq(): Promise<number> {
-  const a = t.app.db.t.auditLog;
-  const [row] = await t.app.db.read.select({ seq: max(a.seq) }).from(a);
-  return Number(row.seq ?? 0);
-}
-
-async function auditSince(seq: number) {
-  const a = t.app.db.t.auditLog;
-  return t.app.db.read.select().from(a).where(gt(a.seq, seq)).orderBy(asc(a.seq));
-}
 
 function login(username: string, password: string, ip = '10.1.2.3') {
   return t.request('POST', '/api/v1/auth/token', { body: { username, password }, headers: { 'x-forwarded-for': ip } });
@@ -33,12 +22,6 @@ async function query(search: string, token = auditor): Promise<Page> {
   const res = await t.request('GET', `/api/v1/audit-logs?${search}`, { token });
   expect(res.status).toBe(200);
   return (await res.json()) as Page;
-}
-
-function messagesOf(error: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = error; e instanceof Error; e = e.cause) parts.push(e.message);
-  return parts.join(' | ');
 }
 
 async function exportCsv(search: string, locale = 'zh-CN', token = auditor) {
@@ -88,7 +71,7 @@ describe('audit log', () => {
   });
 
   it('given the auditor, when exporting logins, then the CSV has a BOM, Chinese headers, only login rows, and the export is audited once', async () => {
-    const since = await lastSeq();
+    const since = await t.auditMark();
     const { res, bytes, lines } = await exportCsv('action=login');
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="audit-log-\d{8}-\d{6}\.csv"$/);
@@ -97,7 +80,7 @@ describe('audit log', () => {
     expect(lines.length).toBeGreaterThan(2);
     expect(lines.slice(1).every((line) => line.split(',')[2] === '登录')).toBe(true);
     expect(Number(res.headers.get('x-row-count'))).toBe(lines.length - 1);
-    const audit = await auditSince(since);
+    const audit = await t.auditSince(since);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ action: 'export', objectType: 'auditLog', detail: expect.objectContaining({ filter: { action: 'login' }, rows: lines.length - 1 }) });
   });
@@ -116,7 +99,7 @@ describe('audit log', () => {
 
   it('given audit rows, when the database is asked to update or delete them, then the triggers refuse on this dialect', async () => {
     const a = t.app.db.t.auditLog;
-    const seq = await lastSeq();
+    const seq = await t.auditMark();
     const updateError = await t.app.db.transaction((tx) => tx.update(a).set({ action: 'tampered' }).where(eq(a.seq, seq))).then(() => null, (e: unknown) => e);
     expect(messagesOf(updateError)).toMatch(/append-only/);
     const deleteError = await t.app.db.transaction((tx) => tx.delete(a).where(eq(a.seq, seq))).then(() => null, (e: unknown) => e);

@@ -7,7 +7,7 @@ import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
 import { createWorkingCalendar, type WorkingCalendar } from '@tongguan/runtime/calendar/working-calendar';
 import type { App, Actor } from '../app.server.ts';
 import { assertCan } from '../access/guard.server.ts';
-import { recordAudit, type AuditEntry } from '../audit/audit.server.ts';
+import { auditAs } from '../audit/audit.server.ts';
 import { notFound, parseInput } from '../errors.server.ts';
 import type { Db } from '../db/database.server.ts';
 import {
@@ -19,10 +19,19 @@ import { getParameterValue } from './parameters.server.ts';
 type DayRow = App['db']['t']['calendarDays']['$inferSelect'];
 
 const toDayOutput = (row: DayRow): CalendarDayOutput => ({ date: row.date, kind: row.kind, name: row.name ?? null });
+const toDayRow = (tenantId: string, day: Pick<DayRow, 'date' | 'kind'> & { name?: string | null }): DayRow =>
+  ({ tenantId, date: day.date, kind: day.kind, name: day.name ?? null });
 
-function auditAs(app: App, tx: Db, actor: Actor, entry: Omit<AuditEntry, 'tenantId' | 'actorId' | 'actorName'>) {
-  const { principal } = actor;
-  return recordAudit(app.db, tx, { tenantId: principal.tenantId, actorId: principal.userId, actorName: principal.displayName, ...entry }, actor.meta, app.now());
+/** Matches the tenant's exception on `date`. */
+function dayWhere(app: App, tenantId: string, date: string) {
+  const c = app.db.t.calendarDays;
+  return and(eq(c.tenantId, tenantId), eq(c.date, date));
+}
+
+/** Creates the exception of a date or replaces it. */
+function upsertDay(app: App, tx: Db, row: DayRow) {
+  const c = app.db.t.calendarDays;
+  return tx.insert(c).values(row).onConflictDoUpdate({ target: [c.tenantId, c.date], set: { kind: row.kind, name: row.name } });
 }
 
 /**
@@ -65,9 +74,9 @@ export async function setCalendarDay(app: App, actor: Actor, raw: unknown): Prom
   const { tenantId } = actor.principal;
   const c = app.db.t.calendarDays;
   return app.db.transaction(async (tx) => {
-    const [before] = await tx.select().from(c).where(and(eq(c.tenantId, tenantId), eq(c.date, input.date)));
-    const row: DayRow = { tenantId, date: input.date, kind: input.kind, name: input.name ?? null };
-    await tx.insert(c).values(row).onConflictDoUpdate({ target: [c.tenantId, c.date], set: { kind: row.kind, name: row.name } });
+    const [before] = await tx.select().from(c).where(dayWhere(app, tenantId, input.date));
+    const row = toDayRow(tenantId, input);
+    await upsertDay(app, tx, row);
     await auditAs(app, tx, actor, { action: before ? 'update' : 'create', objectType: 'calendarDay', objectId: input.date, before, after: row });
     return toDayOutput(row);
   });
@@ -80,9 +89,9 @@ export async function deleteCalendarDay(app: App, actor: Actor, date: string): P
   const { tenantId } = actor.principal;
   const c = app.db.t.calendarDays;
   await app.db.transaction(async (tx) => {
-    const [before] = await tx.select().from(c).where(and(eq(c.tenantId, tenantId), eq(c.date, day)));
+    const [before] = await tx.select().from(c).where(dayWhere(app, tenantId, day));
     if (!before) throw notFound('calendarDay');
-    await tx.delete(c).where(and(eq(c.tenantId, tenantId), eq(c.date, day)));
+    await tx.delete(c).where(dayWhere(app, tenantId, day));
     await auditAs(app, tx, actor, { action: 'delete', objectType: 'calendarDay', objectId: day, before });
   });
 }
@@ -96,10 +105,8 @@ export async function importCalendarDays(app: App, actor: Actor, raw: unknown): 
   return app.db.transaction(async (tx) => {
     const dates = input.days.map((d) => d.date);
     const before = await tx.select().from(c).where(and(eq(c.tenantId, tenantId), inArray(c.date, dates))).orderBy(asc(c.date));
-    const after: DayRow[] = input.days.map((d) => ({ tenantId, date: d.date, kind: d.kind, name: d.name ?? null }));
-    for (const row of after) {
-      await tx.insert(c).values(row).onConflictDoUpdate({ target: [c.tenantId, c.date], set: { kind: row.kind, name: row.name } });
-    }
+    const after = input.days.map((d) => toDayRow(tenantId, d));
+    for (const row of after) await upsertDay(app, tx, row);
     const result = { created: after.length - before.length, updated: before.length };
     await auditAs(app, tx, actor, {
       action: 'import', objectType: 'calendar', objectId: tenantId, before: before.map(toDayOutput), after: after.map(toDayOutput), detail: result,

@@ -10,12 +10,12 @@ import { z } from 'zod';
 import type { App, Actor } from '../app.server.ts';
 import { accessibleWhere } from '../access/sql-scope.server.ts';
 import { assertCan } from '../access/guard.server.ts';
-import { recordAudit, type AuditEntry } from '../audit/audit.server.ts';
+import { auditAs } from '../audit/audit.server.ts';
 import { contentChecksum } from '../definitions/checksum.server.ts';
 import { AppError, notFound, parseInput } from '../errors.server.ts';
 import { newId } from '../ids.server.ts';
 import type { Db } from '../db/database.server.ts';
-import type { DefinitionKind } from '../../shared/domain.ts';
+import type { Action, DefinitionKind } from '../../shared/domain.ts';
 import { dictionaryContentSchema } from '../../shared/schemas/dictionary-csv.ts';
 import {
   definitionCreateInput, definitionPatch, definitionPublishInput, definitionQuery, definitionVersionsParams,
@@ -101,14 +101,12 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-function auditAs(app: App, tx: Db, actor: Actor, entry: Omit<AuditEntry, 'tenantId' | 'actorId' | 'actorName'>, at = app.now()) {
-  const { principal } = actor;
-  return recordAudit(app.db, tx, { tenantId: principal.tenantId, actorId: principal.userId, actorName: principal.displayName, ...entry }, actor.meta, at);
-}
-
-async function findInTenant(db: Db, app: App, tenantId: string, id: string): Promise<DefinitionRow | undefined> {
+/** Definition `id` of the actor's tenant (another tenant's is not found), which the actor may `action`. */
+async function findPermitted(db: Db, app: App, actor: Actor, id: string, action: Action): Promise<DefinitionRow> {
   const d = app.db.t.definitions;
-  const [row] = await db.select().from(d).where(and(eq(d.tenantId, tenantId), eq(d.id, id)));
+  const [row] = await db.select().from(d).where(and(eq(d.tenantId, actor.principal.tenantId), eq(d.id, id)));
+  if (!row) throw notFound('definition');
+  assertCan(actor, action, 'Definition', recordOf(row));
   return row;
 }
 
@@ -140,10 +138,7 @@ export async function listDefinitions(app: App, actor: Actor, raw: DefinitionQue
 }
 
 export async function getDefinition(app: App, actor: Actor, id: string): Promise<DefinitionOutput> {
-  const row = await findInTenant(app.db.read, app, actor.principal.tenantId, id);
-  if (!row) throw notFound('definition');
-  assertCan(actor, 'read', 'Definition', recordOf(row));
-  return toDefinitionOutput(row);
+  return toDefinitionOutput(await findPermitted(app.db.read, app, actor, id, 'read'));
 }
 
 /** Every version of (kind, key), newest first. */
@@ -189,6 +184,18 @@ async function insertDraft(app: App, tx: Db, actor: Actor, fields: DraftFields):
 }
 
 const draftExists = () => new AppError('conflict', { object: 'definition', detail: 'draft' }, { fields: [{ field: 'key', message: '#validation.draftExists' }] });
+const immutable = () => new AppError('immutable', { object: 'definition' });
+
+/** `draft` with new content and, where given, a new name and comment (null clears it); `updatedAt` moves on. */
+function withEdits(app: App, draft: DefinitionRow, edits: { name?: string; content: unknown; comment?: string | null }): DefinitionRow {
+  return {
+    ...draft, name: edits.name ?? draft.name, content: edits.content,
+    comment: edits.comment !== undefined ? edits.comment : draft.comment, updatedAt: nextUpdatedAt(app, draft.updatedAt),
+  };
+}
+
+/** The columns an edit of a draft changes. */
+const editedColumns = ({ name, content, comment, updatedAt }: DefinitionRow) => ({ name, content, comment, updatedAt });
 
 /**
  * Replaces the content of the draft of (kind, key), or creates one when there is none (used by
@@ -206,12 +213,8 @@ export async function replaceOrCreateDraft(
     const name = fields.name ?? previous?.name ?? fields.key;
     return { before, after: await insertDraft(app, tx, actor, { ...fields, name, comment: fields.comment ?? null }) };
   }
-  const after: DefinitionRow = {
-    ...before, name: fields.name ?? before.name, content: fields.content,
-    comment: fields.comment !== undefined ? fields.comment : before.comment, updatedAt: nextUpdatedAt(app, before.updatedAt),
-  };
-  await tx.update(d).set({ name: after.name, content: after.content, comment: after.comment, updatedAt: after.updatedAt })
-    .where(and(eq(d.id, before.id), eq(d.status, 'draft')));
+  const after = withEdits(app, before, fields);
+  await tx.update(d).set(editedColumns(after)).where(and(eq(d.id, before.id), eq(d.status, 'draft')));
   return { before, after };
 }
 
@@ -230,21 +233,15 @@ export async function createDraft(app: App, actor: Actor, raw: unknown): Promise
 
 export async function updateDraft(app: App, actor: Actor, id: string, raw: unknown): Promise<DefinitionOutput> {
   const patch = parseInput(definitionPatch, raw);
-  const { tenantId } = actor.principal;
   const d = app.db.t.definitions;
   return app.db.transaction(async (tx) => {
-    const before = await findInTenant(tx, app, tenantId, id);
-    if (!before) throw notFound('definition');
-    assertCan(actor, 'update', 'Definition', recordOf(before));
-    if (before.status !== 'draft') throw new AppError('immutable', { object: 'definition' });
+    const before = await findPermitted(tx, app, actor, id, 'update');
+    if (before.status !== 'draft') throw immutable();
     if (Date.parse(patch.expectedUpdatedAt) !== before.updatedAt.getTime()) throw new AppError('version_conflict');
     const content = patch.content !== undefined ? validateDefinitionContent(before.kind, patch.content) : before.content;
-    const after: DefinitionRow = {
-      ...before, name: patch.name ?? before.name, content,
-      comment: patch.comment !== undefined ? patch.comment : before.comment, updatedAt: nextUpdatedAt(app, before.updatedAt),
-    };
+    const after = withEdits(app, before, { name: patch.name, content, comment: patch.comment });
     // The updatedAt condition also catches a concurrent save that committed after our read (PostgreSQL).
-    const changed = await tx.update(d).set({ name: after.name, content: after.content, comment: after.comment, updatedAt: after.updatedAt })
+    const changed = await tx.update(d).set(editedColumns(after))
       .where(and(eq(d.id, id), eq(d.status, 'draft'), eq(d.updatedAt, before.updatedAt))).returning({ id: d.id });
     if (changed.length === 0) throw new AppError('version_conflict');
     await auditAs(app, tx, actor, { action: 'update', objectType: 'definition', objectId: id, before, after }, after.updatedAt);
@@ -254,13 +251,10 @@ export async function updateDraft(app: App, actor: Actor, id: string, raw: unkno
 
 export async function publishDefinition(app: App, actor: Actor, id: string, raw: unknown): Promise<DefinitionOutput> {
   const input = parseInput(definitionPublishInput, raw);
-  const { tenantId } = actor.principal;
   const d = app.db.t.definitions;
   return app.db.transaction(async (tx) => {
-    const before = await findInTenant(tx, app, tenantId, id);
-    if (!before) throw notFound('definition');
-    assertCan(actor, 'publish', 'Definition', recordOf(before));
-    if (before.status !== 'draft') throw new AppError('immutable', { object: 'definition' });
+    const before = await findPermitted(tx, app, actor, id, 'publish');
+    if (before.status !== 'draft') throw immutable();
     // The kind's validator may have become stricter since the draft was saved.
     validateDefinitionContent(before.kind, before.content);
     const now = app.now();
@@ -280,12 +274,9 @@ export async function publishDefinition(app: App, actor: Actor, id: string, raw:
 }
 
 export async function retireDefinition(app: App, actor: Actor, id: string): Promise<DefinitionOutput> {
-  const { tenantId } = actor.principal;
   const d = app.db.t.definitions;
   return app.db.transaction(async (tx) => {
-    const before = await findInTenant(tx, app, tenantId, id);
-    if (!before) throw notFound('definition');
-    assertCan(actor, 'publish', 'Definition', recordOf(before));
+    const before = await findPermitted(tx, app, actor, id, 'publish');
     if (before.status !== 'published') {
       throw new AppError('validation_failed', {}, { fields: [{ field: 'status', message: '#validation.notPublished' }] });
     }

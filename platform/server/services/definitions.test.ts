@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asc, eq, gt, max } from 'drizzle-orm';
-import { createTestApp, type TestApp } from '../testing/test-app.server.ts';
+import { eq } from 'drizzle-orm';
+import { createTestApp, messagesOf, type TestApp, type ErrorJson } from '../testing/test-app.server.ts';
 import { authenticateBearer } from '../auth/auth.server.ts';
 import type { Actor } from '../app.server.ts';
 import { AppError } from '../errors.server.ts';
@@ -8,27 +8,12 @@ import { createDraft, getPublished } from './definitions.server.ts';
 
 let t: TestApp;
 let admin: string;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.tokenFor('admin');
-});
-afterAll(async () => { await t.close(); });
+beforeAll(async () => { t = await createTestApp(); admin = await t.tokenFor('admin'); });
+afterAll(() => t.close());
 
 interface Definition {
   id: string; kind: string; key: string; version: number; status: string; name: string; checksum: string | null;
   comment: string | null; updatedAt: string; publishedAt: string | null; publishedBy: string | null; retiredAt: string | null; content?: unknown;
-}
-interface ErrorBody { error: { code: string; message: string; fields?: { field: string; message: string }[] } }
-
-async function lastSeq(): Promise<number> {
-  const a = t.app.db.t.auditLog;
-  const [row] = await t.app.db.read.select({ seq: max(a.seq) }).from(a);
-  return Number(row.seq ?? 0);
-}
-
-async function auditSince(seq: number) {
-  const a = t.app.db.t.auditLog;
-  return t.app.db.read.select().from(a).where(gt(a.seq, seq)).orderBy(asc(a.seq));
 }
 
 async function create(body: Record<string, unknown>, token = admin) {
@@ -45,13 +30,6 @@ async function publish(id: string, comment?: string) {
   return t.request('POST', `/api/v1/definitions/${id}/publish`, { token: admin, body: comment === undefined ? {} : { comment } });
 }
 
-/** The messages of an error and its causes (drizzle wraps driver errors). */
-function messagesOf(error: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = error; e instanceof Error; e = e.cause) parts.push(e.message);
-  return parts.join(' | ');
-}
-
 async function actorFor(username: string): Promise<Actor> {
   const principal = await authenticateBearer(t.app, await t.tokenFor(username));
   return { principal: principal!, meta: { ip: null, userAgent: null }, locale: 'en' };
@@ -59,30 +37,30 @@ async function actorFor(username: string): Promise<Actor> {
 
 describe('definition lifecycle', () => {
   it('given a new key, when a draft is created, then version 1 is stored as a draft with exactly one audit row', async () => {
-    const since = await lastSeq();
+    const since = await t.auditMark();
     const res = await create({ kind: 'form', key: 'life-form', name: '生命周期表单', content: { fields: [] }, comment: '初稿' });
     expect(res.status).toBe(201);
     const draft = (await res.json()) as Definition;
     expect(draft).toMatchObject({ kind: 'form', key: 'life-form', version: 1, status: 'draft', checksum: null, content: { fields: [] } });
-    const audit = await auditSince(since);
+    const audit = await t.auditSince(since);
     expect(audit.map((r) => [r.action, r.objectType, r.objectId])).toEqual([['create', 'definition', draft.id]]);
   });
 
   it('given a draft, when it is published without a comment, then 422 names the comment and the draft is unchanged', async () => {
     const draft = await createOk({ kind: 'form', key: 'no-comment', name: '无说明', content: { a: 1 } });
-    const since = await lastSeq();
+    const since = await t.auditMark();
     const res = await publish(draft.id);
     expect(res.status).toBe(422);
-    const body = (await res.json()) as ErrorBody;
+    const body = (await res.json()) as ErrorJson;
     expect(body.error.code).toBe('validation_failed');
     expect(body.error.fields?.map((f) => f.field)).toEqual(['comment']);
     expect(((await (await t.request('GET', `/api/v1/definitions/${draft.id}`, { token: admin })).json()) as Definition).status).toBe('draft');
-    expect(await auditSince(since)).toHaveLength(0);
+    expect(await t.auditSince(since)).toHaveLength(0);
   });
 
   it('given a draft, when published with a comment, then it is published by the actor with a sha256 checksum and one audit row', async () => {
     const draft = await createOk({ kind: 'indicator', key: 'publish-me', name: '发布', content: { formula: 'a / b' } });
-    const since = await lastSeq();
+    const since = await t.auditMark();
     const res = await publish(draft.id, '首次发布');
     expect(res.status).toBe(200);
     const published = (await res.json()) as Definition;
@@ -90,7 +68,7 @@ describe('definition lifecycle', () => {
     expect(published.checksum).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(published.publishedAt).not.toBeNull();
     expect(published.publishedBy).toBeTruthy();
-    expect((await auditSince(since)).map((r) => r.action)).toEqual(['publish']);
+    expect((await t.auditSince(since)).map((r) => r.action)).toEqual(['publish']);
   });
 
   it('given equal content with keys in another order, when a second version is published, then its checksum equals the first', async () => {
@@ -107,12 +85,12 @@ describe('definition lifecycle', () => {
     await publish(v1.id, 'v1');
     const v2 = await createOk({ kind: 'process', key: 'retire-me', name: '停用', content: { steps: 2 } });
     await publish(v2.id, 'v2');
-    const since = await lastSeq();
+    const since = await t.auditMark();
     const res = await t.request('POST', `/api/v1/definitions/${v2.id}/retire`, { token: admin });
     expect(res.status).toBe(200);
     expect((await res.json()) as Definition).toMatchObject({ status: 'retired', version: 2 });
-    expect((await auditSince(since)).map((r) => r.action)).toEqual(['retire']);
-    const tenantId = (await actorFor('admin')).principal.tenantId;
+    expect((await t.auditSince(since)).map((r) => r.action)).toEqual(['retire']);
+    const tenantId = await t.tenantId();
     expect(await getPublished(t.app, tenantId, 'process', 'retire-me')).toMatchObject({ version: 1, content: { steps: 1 } });
     expect(await getPublished(t.app, tenantId, 'process', 'retire-me', 2)).toMatchObject({ status: 'retired', content: { steps: 2 } });
   });
@@ -121,7 +99,7 @@ describe('definition lifecycle', () => {
     const draft = await createOk({ kind: 'process', key: 'retire-draft', name: '草稿', content: {} });
     const res = await t.request('POST', `/api/v1/definitions/${draft.id}/retire`, { token: admin });
     expect(res.status).toBe(422);
-    expect(((await res.json()) as ErrorBody).error.fields?.[0].field).toBe('status');
+    expect(((await res.json()) as ErrorJson).error.fields?.[0].field).toBe('status');
   });
 
   it('given several versions, when listing, then each key appears once with its latest version and the history lists all', async () => {
@@ -138,7 +116,7 @@ describe('drafts and immutability', () => {
     await createOk({ kind: 'form', key: 'one-draft', name: '草稿', content: {} });
     const res = await create({ kind: 'form', key: 'one-draft', name: '草稿', content: {} });
     expect(res.status).toBe(409);
-    expect(((await res.json()) as ErrorBody).error.fields?.[0].field).toBe('key');
+    expect(((await res.json()) as ErrorJson).error.fields?.[0].field).toBe('key');
   });
 
   it('given a published version, when it is patched through the API, then 409 immutable and nothing changes', async () => {
@@ -146,7 +124,7 @@ describe('drafts and immutability', () => {
     const published = (await (await publish(draft.id, '发布')).json()) as Definition;
     const res = await t.request('PATCH', `/api/v1/definitions/${draft.id}`, { token: admin, body: { content: { v: 2 }, expectedUpdatedAt: published.updatedAt } });
     expect(res.status).toBe(409);
-    expect(((await res.json()) as ErrorBody).error.code).toBe('immutable');
+    expect(((await res.json()) as ErrorJson).error.code).toBe('immutable');
     expect(((await (await t.request('GET', `/api/v1/definitions/${draft.id}`, { token: admin })).json()) as Definition).content).toEqual({ v: 1 });
   });
 
@@ -164,13 +142,13 @@ describe('drafts and immutability', () => {
 
   it('given a draft, when saved with its current updatedAt, then the content changes and one audit row holds before and after', async () => {
     const draft = await createOk({ kind: 'form', key: 'edit-me', name: '编辑', content: { v: 1 } });
-    const since = await lastSeq();
+    const since = await t.auditMark();
     const res = await t.request('PATCH', `/api/v1/definitions/${draft.id}`, { token: admin, body: { content: { v: 2 }, name: '已编辑', expectedUpdatedAt: draft.updatedAt } });
     expect(res.status).toBe(200);
     const saved = (await res.json()) as Definition;
     expect(saved).toMatchObject({ name: '已编辑', content: { v: 2 }, status: 'draft' });
     expect(saved.updatedAt > draft.updatedAt).toBe(true);
-    const audit = await auditSince(since);
+    const audit = await t.auditSince(since);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ action: 'update', before: expect.objectContaining({ content: { v: 1 } }), after: expect.objectContaining({ content: { v: 2 } }) });
   });
@@ -181,7 +159,7 @@ describe('drafts and immutability', () => {
     const responses = await Promise.all([save(1), save(2)]);
     expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
     const conflict = responses.find((r) => r.status === 409)!;
-    expect(((await conflict.json()) as ErrorBody).error.code).toBe('version_conflict');
+    expect(((await conflict.json()) as ErrorJson).error.code).toBe('version_conflict');
     const stale = await save(3);
     expect(stale.status).toBe(409);
   });
@@ -192,13 +170,13 @@ describe('drafts and immutability', () => {
       content: { items: [{ code: 'A', name: '甲' }, { code: 'B', name: '乙', parentCode: 'Z' }] },
     });
     expect(res.status).toBe(422);
-    expect(((await res.json()) as ErrorBody).error.fields?.map((f) => f.field)).toEqual(['content.items.1.parentCode']);
+    expect(((await res.json()) as ErrorJson).error.fields?.map((f) => f.field)).toEqual(['content.items.1.parentCode']);
   });
 
   it('given content that is not a JSON object, when a draft is created, then 422 names content', async () => {
     const res = await create({ kind: 'form', key: 'not-object', name: '数组', content: [1, 2] });
     expect(res.status).toBe(422);
-    expect(((await res.json()) as ErrorBody).error.fields?.map((f) => f.field)).toEqual(['content']);
+    expect(((await res.json()) as ErrorJson).error.fields?.map((f) => f.field)).toEqual(['content']);
   });
 
   it('given content over 1 MiB, when a draft is created by a service caller, then 422 names content and nothing is written', async () => {

@@ -1,32 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, asc, eq, gt, max } from 'drizzle-orm';
-import { createTestApp, type TestApp } from '../testing/test-app.server.ts';
+import { and, eq } from 'drizzle-orm';
+import { createTestApp, type TestApp, type ErrorJson } from '../testing/test-app.server.ts';
 
 let t: TestApp;
 let admin: string;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.tokenFor('admin');
-});
-afterAll(async () => { await t.close(); });
+beforeAll(async () => { t = await createTestApp(); admin = await t.tokenFor('admin'); });
+afterAll(() => t.close());
 
 interface Summary { key: string; name: string; publishedVersion: number | null; draftId: string | null; draftVersion: number | null; itemCount: number }
 interface TreeNode { code: string; name: string; children: TreeNode[] }
 interface Dictionary { id: string; key: string; name: string; version: number; status: string; items: { code: string; name: string; parentCode?: string }[]; tree: TreeNode[] }
-interface ErrorBody { error: { code: string; message: string; fields?: { field: string; message: string }[] } }
 
 const HEADER = 'code,name,nameEn,parentCode,kind,standardRef';
-
-async function lastSeq(): Promise<number> {
-  const a = t.app.db.t.auditLog;
-  const [row] = await t.app.db.read.select({ seq: max(a.seq) }).from(a);
-  return Number(row.seq ?? 0);
-}
-
-async function auditSince(seq: number) {
-  const a = t.app.db.t.auditLog;
-  return t.app.db.read.select().from(a).where(gt(a.seq, seq)).orderBy(asc(a.seq));
-}
 
 async function rowsOfKey(key: string) {
   const d = t.app.db.t.definitions;
@@ -61,31 +46,31 @@ describe('dictionaries', () => {
   });
 
   it('given CSV with an unknown parent in its fourth row, when imported, then 422 names items.3.parentCode and nothing is written', async () => {
-    const since = await lastSeq();
+    const since = await t.auditMark();
     const csv = [HEADER, 'A,甲,,,,', 'A1,甲一,,A,,', 'B,乙,,,,', 'B1,乙一,,NOPE,,'].join('\n');
     const res = await importCsv('bad-parent', csv, { name: '坏上级' });
     expect(res.status).toBe(422);
-    const body = (await res.json()) as ErrorBody;
+    const body = (await res.json()) as ErrorJson;
     expect(body.error.fields).toEqual([{ field: 'items.3.parentCode', message: '上级编码不存在' }]);
     expect(await rowsOfKey('bad-parent')).toHaveLength(0);
-    expect(await auditSince(since)).toHaveLength(0);
+    expect(await t.auditSince(since)).toHaveLength(0);
   });
 
   it('given CSV whose header lacks the code column, when imported, then 422 names csv', async () => {
     const res = await importCsv('no-header', 'name,parentCode\n甲,\n', {}, admin);
     expect(res.status).toBe(422);
-    expect(((await res.json()) as ErrorBody).error.fields?.map((f) => f.field)).toEqual(['csv']);
+    expect(((await res.json()) as ErrorJson).error.fields?.map((f) => f.field)).toEqual(['csv']);
   });
 
   it('given a published dictionary, when CSV is imported and the draft published, then a new version replaces it for readers', async () => {
-    const since = await lastSeq();
+    const since = await t.auditMark();
     const csv = `\uFEFF${HEADER}\r\ninspector,监督员上报,Inspector report,,source,demo\r\nwechat,微信小程序,WeChat mini program,,source,demo\r\n`;
     const res = await importCsv('case-sources', csv);
     expect(res.status).toBe(200);
     const draft = (await res.json()) as Dictionary;
     expect(draft).toMatchObject({ key: 'case-sources', version: 2, status: 'draft', name: 'case-sources' });
     expect(draft.items.map((i) => i.code)).toEqual(['inspector', 'wechat']);
-    const audit = await auditSince(since);
+    const audit = await t.auditSince(since);
     expect(audit.map((r) => [r.action, r.objectId])).toEqual([['import', draft.id]]);
 
     const published = (await (await t.request('GET', '/api/v1/dictionaries/case-sources', { token: admin })).json()) as Dictionary;
@@ -103,13 +88,13 @@ describe('dictionaries', () => {
 
   it('given an existing draft, when CSV is imported again, then the same draft is replaced with one audit row', async () => {
     const first = (await (await importCsv('unit-types', `${HEADER}\ngovernment,政府部门,,,,\n`, { name: '单位类型' })).json()) as Dictionary;
-    const since = await lastSeq();
+    const since = await t.auditMark();
     const res = await importCsv('unit-types', `${HEADER}\ngovernment,政府部门,,,,\nutility,公用事业单位,,,,\n`);
     expect(res.status).toBe(200);
     const second = (await res.json()) as Dictionary;
     expect(second).toMatchObject({ id: first.id, version: 2, name: '单位类型' });
     expect(second.items).toHaveLength(2);
-    expect((await auditSince(since)).map((r) => r.action)).toEqual(['import']);
+    expect((await t.auditSince(since)).map((r) => r.action)).toEqual(['import']);
     expect((await rowsOfKey('unit-types')).filter((r) => r.status === 'draft')).toHaveLength(1);
   });
 
@@ -136,6 +121,6 @@ describe('dictionaries', () => {
   it('given a key without a published version, when read, then 404', async () => {
     const res = await t.request('GET', '/api/v1/dictionaries/export-me', { token: admin, headers: { 'accept-language': 'en' } });
     expect(res.status).toBe(404);
-    expect(((await res.json()) as ErrorBody).error.message).toBe('Dictionary not found');
+    expect(((await res.json()) as ErrorJson).error.message).toBe('Dictionary not found');
   });
 });

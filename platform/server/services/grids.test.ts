@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, count, eq, like } from 'drizzle-orm';
-import { createTestApp, type TestApp } from '../testing/test-app.server.ts';
+import { and, eq, like } from 'drizzle-orm';
+import { createTestApp, type TestApp, type ErrorJson } from '../testing/test-app.server.ts';
 
 let t: TestApp;
 let admin: string;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.tokenFor('admin');
-});
-afterAll(async () => { await t.close(); });
+beforeAll(async () => { t = await createTestApp(); admin = await t.tokenFor('admin'); });
+afterAll(() => t.close());
 
-interface ErrorJson { error: { code: string; message: string; fields?: { field: string; message: string }[] } }
 interface GridJson { id: string; orgId: string; code: string; name: string; bbox: number[] }
 
 const square = (lng: number, lat: number, size = 0.001) => ({
@@ -18,23 +14,10 @@ const square = (lng: number, lat: number, size = 0.001) => ({
   coordinates: [[[lng, lat], [lng + size, lat], [lng + size, lat + size], [lng, lat + size], [lng, lat]]],
 });
 
-async function auditCount() {
-  const [{ n }] = await t.app.db.read.select({ n: count() }).from(t.app.db.t.auditLog);
-  return Number(n);
-}
-async function auditFor(objectId: string) {
-  const { auditLog: a } = t.app.db.t;
-  return t.app.db.read.select().from(a).where(eq(a.objectId, objectId));
-}
-async function orgId(code: string) {
-  const { organisations: o } = t.app.db.t;
-  const [row] = await t.app.db.read.select({ id: o.id }).from(o).where(eq(o.code, code));
-  return row.id;
-}
 /** A seeded grid of the organisation with the given code (first by grid code). */
 async function gridOf(orgCode: string) {
   const { grids: g } = t.app.db.t;
-  const [row] = await t.app.db.read.select().from(g).where(eq(g.orgId, await orgId(orgCode))).orderBy(g.code).limit(1);
+  const [row] = await t.app.db.read.select().from(g).where(eq(g.orgId, await t.orgId(orgCode))).orderBy(g.code).limit(1);
   return row;
 }
 const centre = (bbox: [number, number, number, number]) => ({ lng: (bbox[0] + bbox[2]) / 2, lat: (bbox[1] + bbox[3]) / 2 });
@@ -59,7 +42,7 @@ describe('reading grids', () => {
   });
 
   it('given filters, when listing by organisation or text, then only matching grids are returned', async () => {
-    const community = await orgId('demo-xl-sg-cb');
+    const community = await t.orgId('demo-xl-sg-cb');
     const byOrg = (await (await t.request('GET', `/api/v1/grids?orgId=${community}`, { token: admin })).json()) as GridJson[];
     expect(byOrg).toHaveLength(4);
     const byText = (await (await t.request('GET', '/api/v1/grids?q=37010002010101', { token: admin })).json()) as GridJson[];
@@ -110,26 +93,26 @@ describe('resolving a point to its grid', () => {
 
 describe('changing grids', () => {
   it('given the city admin, when creating, reshaping and deleting a grid, then the bounding box follows and each step writes one audit row', async () => {
-    const org = await orgId('demo-gx-cx');
-    let before = await auditCount();
+    const org = await t.orgId('demo-gx-cx');
+    let since = await t.auditMark();
     const created = await t.request('POST', '/api/v1/grids', { token: admin, body: { orgId: org, code: 'TEST-G1', name: '测试网格', geometry: square(120, 30) } });
     expect(created.status).toBe(201);
     const grid = (await created.json()) as GridJson;
     expect(grid.bbox).toEqual([120, 30, 120.001, 30.001]);
-    expect(await auditCount()).toBe(before + 1);
+    expect(await t.auditSince(since)).toHaveLength(1);
 
-    before = await auditCount();
+    since = await t.auditMark();
     const updated = await t.request('PATCH', `/api/v1/grids/${grid.id}`, { token: admin, body: { name: '测试网格（调整）', geometry: square(121, 31, 0.002) } });
     expect(updated.status).toBe(200);
     expect(((await updated.json()) as GridJson).bbox).toEqual([121, 31, 121.002, 31.002]);
-    expect(await auditCount()).toBe(before + 1);
+    expect(await t.auditSince(since)).toHaveLength(1);
     const resolved = await t.request('GET', '/api/v1/grids/resolve?lng=121.001&lat=31.001', { token: admin });
     expect(((await resolved.json()) as GridJson).id).toBe(grid.id);
 
-    before = await auditCount();
+    since = await t.auditMark();
     expect((await t.request('DELETE', `/api/v1/grids/${grid.id}`, { token: admin })).status).toBe(204);
-    expect(await auditCount()).toBe(before + 1);
-    const audit = await auditFor(grid.id);
+    expect(await t.auditSince(since)).toHaveLength(1);
+    const audit = await t.auditFor(grid.id);
     expect(audit.map((a) => a.action)).toEqual(['create', 'update', 'delete']);
     expect(audit[1].before).toMatchObject({ name: '测试网格', bbox: [120, 30, 120.001, 30.001] });
     expect(audit[1].after).toMatchObject({ name: '测试网格（调整）', bbox: [121, 31, 121.002, 31.002] });
@@ -138,14 +121,14 @@ describe('changing grids', () => {
 
   it('given a district admin, when creating a grid in another district or moving theirs there, then 403 and nothing is written', async () => {
     const token = await t.tokenFor('dh.admin');
-    const xl = await orgId('demo-xl-sg');
+    const xl = await t.orgId('demo-xl-sg');
     const own = await gridOf('demo-dh-lq-jx');
-    const before = await auditCount();
+    const since = await t.auditMark();
     const created = await t.request('POST', '/api/v1/grids', { token, body: { orgId: xl, code: 'TEST-INTRUDE', name: '越权网格', geometry: square(120, 30) } });
     expect(created.status).toBe(403);
     const moved = await t.request('PATCH', `/api/v1/grids/${own.id}`, { token, body: { orgId: xl } });
     expect(moved.status).toBe(403);
-    expect(await auditCount()).toBe(before);
+    expect(await t.auditSince(since)).toHaveLength(0);
   });
 
   it('given a grid named by a role scope, when deleting it, then 409', async () => {
@@ -157,8 +140,8 @@ describe('changing grids', () => {
   });
 
   it('given a duplicate code, an unknown organisation or a broken polygon, when creating, then 409 or 422 and nothing is written', async () => {
-    const org = await orgId('demo-gx-cx');
-    const before = await auditCount();
+    const org = await t.orgId('demo-gx-cx');
+    const since = await t.auditMark();
     const dup = await t.request('POST', '/api/v1/grids', { token: admin, body: { orgId: org, code: '37010002010101', name: '重复', geometry: square(120, 30) } });
     expect(dup.status).toBe(409);
     const unknown = await t.request('POST', '/api/v1/grids', { token: admin, body: { orgId: 'no-such-org', code: 'TEST-G2', name: '未知机构', geometry: square(120, 30) } });
@@ -175,7 +158,7 @@ describe('changing grids', () => {
     }
     const sql = await t.request('POST', '/api/v1/grids', { token: admin, body: { orgId: org, code: "'; DROP TABLE grids; --", name: 'x', geometry: square(120, 30) } });
     expect(sql.status).toBe(422);
-    expect(await auditCount()).toBe(before);
+    expect(await t.auditSince(since)).toHaveLength(0);
     const { grids: g } = t.app.db.t;
     expect(await t.app.db.read.select().from(g).where(and(eq(g.orgId, org), like(g.code, 'TEST-%')))).toHaveLength(0);
   });

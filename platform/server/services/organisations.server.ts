@@ -6,7 +6,7 @@ import { and, asc, eq, like, or, sql } from 'drizzle-orm';
 import type { App, Actor } from '../app.server.ts';
 import { accessibleWhere } from '../access/sql-scope.server.ts';
 import { assertCan } from '../access/guard.server.ts';
-import { recordAudit } from '../audit/audit.server.ts';
+import { auditAs } from '../audit/audit.server.ts';
 import { AppError, conflict, notFound, parseInput } from '../errors.server.ts';
 import { newId } from '../ids.server.ts';
 import { invalidateUsers } from '../auth/principal.server.ts';
@@ -86,10 +86,7 @@ export async function createOrganisation(app: App, actor: Actor, raw: unknown): 
     await tx.insert(db.t.organisations).values(row);
     // Subtree scopes (本部门及下级) now include the new node: rebuild cached abilities.
     await invalidateUsers(tx, db, tenantId);
-    await recordAudit(db, tx, {
-      tenantId, actorId: actor.principal.userId, actorName: actor.principal.displayName, action: 'create',
-      objectType: 'organisation', objectId: id, after: row,
-    }, actor.meta, now);
+    await auditAs(app, tx, actor, { action: 'create', objectType: 'organisation', objectId: id, after: row }, now);
     return toOrganisationOutput(row);
   });
 }
@@ -136,10 +133,7 @@ export async function updateOrganisation(app: App, actor: Actor, id: string, raw
       kind: after.kind, unitType: after.unitType, sort: after.sort, updatedAt: now,
     }).where(eq(o.id, id));
     if (moving) await invalidateUsers(tx, db, tenantId);
-    await recordAudit(db, tx, {
-      tenantId, actorId: actor.principal.userId, actorName: actor.principal.displayName, action: 'update',
-      objectType: 'organisation', objectId: id, before, after,
-    }, actor.meta, now);
+    await auditAs(app, tx, actor, { action: 'update', objectType: 'organisation', objectId: id, before, after }, now);
     return toOrganisationOutput(after);
   });
 }
@@ -165,9 +159,6 @@ export async function deleteOrganisation(app: App, actor: Actor, id: string): Pr
     }
     await tx.delete(o).where(eq(o.id, id));
     await invalidateUsers(tx, db, tenantId);
-    await recordAudit(db, tx, {
-      tenantId, actorId: actor.principal.userId, actorName: actor.principal.displayName, action: 'delete',
-      objectType: 'organisation', objectId: id, before,
-    }, actor.meta, app.now());
+    await auditAs(app, tx, actor, { action: 'delete', objectType: 'organisation', objectId: id, before });
   });
 }

@@ -1,30 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asc, gt, max } from 'drizzle-orm';
-import { createTestApp, type TestApp } from '../testing/test-app.server.ts';
-import { authenticateBearer } from '../auth/auth.server.ts';
+import { createTestApp, type TestApp, type ErrorJson } from '../testing/test-app.server.ts';
 import { getParameterValue } from './parameters.server.ts';
 
 let t: TestApp;
 let admin: string;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.tokenFor('admin');
-});
-afterAll(async () => { await t.close(); });
+beforeAll(async () => { t = await createTestApp(); admin = await t.tokenFor('admin'); });
+afterAll(() => t.close());
 
 interface Parameter { key: string; value: unknown; isDefault: boolean; defaultValue: unknown; description: string; schema: { type?: string }; updatedBy: string | null }
-interface ErrorBody { error: { code: string; message: string; fields?: { field: string; message: string }[] } }
-
-async function lastSeq(): Promise<number> {
-  const a = t.app.db.t.auditLog;
-  const [row] = await t.app.db.read.select({ seq: max(a.seq) }).from(a);
-  return Number(row.seq ?? 0);
-}
-
-async function auditSince(seq: number) {
-  const a = t.app.db.t.auditLog;
-  return t.app.db.read.select().from(a).where(gt(a.seq, seq)).orderBy(asc(a.seq));
-}
 
 const put = (key: string, value: unknown, init: { token?: string; locale?: string } = {}) =>
   t.request('PUT', `/api/v1/parameters/${key}`, { token: init.token ?? admin, body: { value }, headers: init.locale ? { 'accept-language': init.locale } : {} });
@@ -42,24 +25,24 @@ describe('parameters', () => {
   });
 
   it('given a valid number rule, when set, then it is stored, returned and audited once with before and after', async () => {
-    const since = await lastSeq();
+    const since = await t.auditMark();
     const res = await put('case.numberRule', { pattern: 'AJ{yyyyMMdd}-{seq:5}' });
     expect(res.status).toBe(200);
     expect((await res.json()) as Parameter).toMatchObject({ value: { pattern: 'AJ{yyyyMMdd}-{seq:5}' }, isDefault: false, updatedBy: expect.any(String) });
-    const audit = await auditSince(since);
+    const audit = await t.auditSince(since);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
       action: 'update', objectType: 'parameter', objectId: 'case.numberRule',
       before: { value: { pattern: '{yyyyMMdd}{seq:4}' }, isDefault: true }, after: { value: { pattern: 'AJ{yyyyMMdd}-{seq:5}' } },
     });
-    const tenantId = (await authenticateBearer(t.app, admin))!.tenantId;
+    const tenantId = await t.tenantId();
     expect(await getParameterValue(t.app, tenantId, 'case.numberRule')).toEqual({ pattern: 'AJ{yyyyMMdd}-{seq:5}' });
   });
 
   it('given a number rule without a sequence, when set in Chinese, then 422 explains value.pattern in Chinese', async () => {
     const res = await put('case.numberRule', { pattern: '{yyyyMMdd}' });
     expect(res.status).toBe(422);
-    const body = (await res.json()) as ErrorBody;
+    const body = (await res.json()) as ErrorJson;
     expect(body.error.fields).toEqual([{ field: 'value.pattern', message: expect.stringContaining('恰好包含一个 {seq:N}') }]);
     expect(body.error.message).toMatch(/^提交的数据无效/);
   });
@@ -67,21 +50,21 @@ describe('parameters', () => {
   it('given a number rule without a sequence, when set in English, then 422 explains value.pattern in English', async () => {
     const res = await put('case.numberRule', { pattern: '{yyyyMMdd}' }, { locale: 'en' });
     expect(res.status).toBe(422);
-    const body = (await res.json()) as ErrorBody;
+    const body = (await res.json()) as ErrorJson;
     expect(body.error.fields).toEqual([{ field: 'value.pattern', message: expect.stringContaining('exactly one {seq:N}') }]);
     expect(body.error.message).toMatch(/^Invalid data/);
   });
 
   it('given a working time with an unknown zone and overlapping periods, when set, then 422 names both fields and nothing is stored', async () => {
-    const since = await lastSeq();
+    const since = await t.auditMark();
     const res = await put('calendar.workingTime', {
       timeZone: 'Mars/Olympus', workingPeriods: [{ start: '09:00', end: '12:00' }, { start: '11:00', end: '17:00' }], weekendDays: [0, 6],
     }, { locale: 'en' });
     expect(res.status).toBe(422);
-    const fields = ((await res.json()) as ErrorBody).error.fields!;
+    const fields = ((await res.json()) as ErrorJson).error.fields!;
     expect(fields.map((f) => f.field).sort()).toEqual(['value.timeZone', 'value.workingPeriods.1']);
     expect(fields.find((f) => f.field === 'value.timeZone')?.message).toMatch(/unknown time zone/);
-    expect(await auditSince(since)).toHaveLength(0);
+    expect(await t.auditSince(since)).toHaveLength(0);
   });
 
   it('given a base map URL that is not http(s), when set, then 422; and null resets it to the built-in map', async () => {
@@ -96,7 +79,7 @@ describe('parameters', () => {
   it('given an unknown key, when set, then 404', async () => {
     const res = await put('no.such.key', 1, { locale: 'en' });
     expect(res.status).toBe(404);
-    expect(((await res.json()) as ErrorBody).error.message).toBe('Parameter not found');
+    expect(((await res.json()) as ErrorJson).error.message).toBe('Parameter not found');
   });
 
   it('given a district admin who may only read parameters, when setting one, then 403', async () => {

@@ -1,42 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, count, eq } from 'drizzle-orm';
-import { createTestApp, type TestApp } from '../testing/test-app.server.ts';
+import { eq } from 'drizzle-orm';
+import { createTestApp, type TestApp, type ErrorJson } from '../testing/test-app.server.ts';
 
 let t: TestApp;
 let admin: string;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.tokenFor('admin');
-});
-afterAll(async () => { await t.close(); });
+beforeAll(async () => { t = await createTestApp(); admin = await t.tokenFor('admin'); });
+afterAll(() => t.close());
 
-interface ErrorJson { error: { code: string; message: string; fields?: { field: string; message: string }[] } }
 interface RoleJson { id: string; code: string; name: string; userCount: number; dataScope: string; scopeOrgIds: string[]; rules: unknown[] }
 
-async function auditCount() {
-  const [{ n }] = await t.app.db.read.select({ n: count() }).from(t.app.db.t.auditLog);
-  return Number(n);
-}
-async function auditFor(objectId: string) {
-  const { auditLog: a } = t.app.db.t;
-  return t.app.db.read.select().from(a).where(eq(a.objectId, objectId));
-}
-async function userRow(username: string) {
-  const { users } = t.app.db.t;
-  const [row] = await t.app.db.read.select().from(users).where(eq(users.username, username));
-  return row;
-}
-async function orgId(code: string) {
-  const { organisations: o } = t.app.db.t;
-  const [row] = await t.app.db.read.select({ id: o.id }).from(o).where(eq(o.code, code));
-  return row.id;
-}
-async function roleByCode(code: string) {
-  const { roles: r, tenants } = t.app.db.t;
-  const [row] = await t.app.db.read.select({ id: r.id }).from(r).innerJoin(tenants, eq(tenants.id, r.tenantId))
-    .where(and(eq(tenants.code, 'demo'), eq(r.code, code)));
-  return row;
-}
 const role = (code: string, over: Record<string, unknown> = {}) => ({
   code, name: '网格查看', description: '查看全部网格', rules: [{ action: 'read', subject: 'Grid' }], dataScope: 'all', ...over,
 });
@@ -63,28 +35,28 @@ describe('roles API', () => {
   });
 
   it('given a new role assigned to a handler, when its rules change, then the handler gains the permission at once', async () => {
-    const before = await auditCount();
+    const since = await t.auditMark();
     const created = await t.request('POST', '/api/v1/roles', { token: admin, body: role('gridViewer', { rules: [{ action: 'read', subject: 'Organisation' }] }) });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as RoleJson;
-    expect(await auditCount()).toBe(before + 1);
-    expect((await auditFor(id))[0]).toMatchObject({ action: 'create', objectType: 'role', after: { code: 'gridViewer' } });
+    expect(await t.auditSince(since)).toHaveLength(1);
+    expect((await t.auditFor(id))[0]).toMatchObject({ action: 'create', objectType: 'role', after: { code: 'gridViewer' } });
 
-    const handler = await userRow('dh.handler2');
-    const handlerRole = await roleByCode('handler');
-    const assign = await t.request('PATCH', `/api/v1/users/${handler.id}`, { token: admin, body: { roleIds: [handlerRole.id, id] } });
+    const handler = await t.userId('dh.handler2');
+    const handlerRoleId = await t.roleId('handler');
+    const assign = await t.request('PATCH', `/api/v1/users/${handler}`, { token: admin, body: { roleIds: [handlerRoleId, id] } });
     expect(assign.status).toBe(200);
     const token = await t.tokenFor('dh.handler2');
     expect((await t.request('GET', '/api/v1/grids', { token })).status).toBe(403);
 
-    const authBefore = (await userRow('dh.handler2')).authVersion;
-    const auditBefore = await auditCount();
+    const authBefore = (await t.user('dh.handler2')).authVersion;
+    const sinceUpdate = await t.auditMark();
     const updated = await t.request('PATCH', `/api/v1/roles/${id}`, { token: admin, body: { rules: [{ action: 'read', subject: ['Grid', 'Organisation'] }] } });
     expect(updated.status).toBe(200);
     expect(((await updated.json()) as RoleJson).userCount).toBe(1);
-    expect((await userRow('dh.handler2')).authVersion).toBe(authBefore + 1);
-    expect(await auditCount()).toBe(auditBefore + 1);
-    const audit = (await auditFor(id)).find((a) => a.action === 'update');
+    expect((await t.user('dh.handler2')).authVersion).toBe(authBefore + 1);
+    expect(await t.auditSince(sinceUpdate)).toHaveLength(1);
+    const audit = (await t.auditFor(id)).find((a) => a.action === 'update');
     expect(audit?.before).toMatchObject({ rules: [{ action: 'read', subject: 'Organisation' }] });
     expect(audit?.after).toMatchObject({ rules: [{ action: 'read', subject: ['Grid', 'Organisation'] }] });
     expect((await t.request('GET', '/api/v1/grids', { token })).status).toBe(200);
@@ -92,29 +64,29 @@ describe('roles API', () => {
 
   it('given a role somebody holds, when deleting it, then 409; once nobody holds it, then it is deleted and audited', async () => {
     const { id } = (await (await t.request('POST', '/api/v1/roles', { token: admin, body: role('tempRole') })).json()) as RoleJson;
-    const person = await userRow('gx.handler3');
-    const handlerRole = await roleByCode('handler');
-    await t.request('PATCH', `/api/v1/users/${person.id}`, { token: admin, body: { roleIds: [handlerRole.id, id] } });
+    const person = await t.userId('gx.handler3');
+    const handlerRoleId = await t.roleId('handler');
+    await t.request('PATCH', `/api/v1/users/${person}`, { token: admin, body: { roleIds: [handlerRoleId, id] } });
     const refused = await t.request('DELETE', `/api/v1/roles/${id}`, { token: admin });
     expect(refused.status).toBe(409);
     expect(((await refused.json()) as ErrorJson).error.fields?.[0].message).toBe('角色已分配给人员，请先取消分配');
-    await t.request('PATCH', `/api/v1/users/${person.id}`, { token: admin, body: { roleIds: [handlerRole.id] } });
-    const before = await auditCount();
+    await t.request('PATCH', `/api/v1/users/${person}`, { token: admin, body: { roleIds: [handlerRoleId] } });
+    const since = await t.auditMark();
     expect((await t.request('DELETE', `/api/v1/roles/${id}`, { token: admin })).status).toBe(204);
-    expect(await auditCount()).toBe(before + 1);
-    expect((await auditFor(id)).find((a) => a.action === 'delete')?.before).toMatchObject({ code: 'tempRole' });
+    expect(await t.auditSince(since)).toHaveLength(1);
+    expect((await t.auditFor(id)).find((a) => a.action === 'delete')?.before).toMatchObject({ code: 'tempRole' });
     expect((await t.request('GET', `/api/v1/roles/${id}`, { token: admin })).status).toBe(404);
   });
 
   it('given a custom scope, when created with organisations, then they are stored; without any, then 422', async () => {
-    const dh = await orgId('demo-dh');
+    const dh = await t.orgId('demo-dh');
     const ok = await t.request('POST', '/api/v1/roles', { token: admin, body: role('dhGrids', { dataScope: 'custom', scopeOrgIds: [dh] }) });
     expect(ok.status).toBe(201);
     expect(((await ok.json()) as RoleJson).scopeOrgIds).toEqual([dh]);
     const missing = await t.request('POST', '/api/v1/roles', { token: admin, body: role('noOrgs', { dataScope: 'custom', scopeOrgIds: [] }) });
     expect(missing.status).toBe(422);
     expect(((await missing.json()) as ErrorJson).error.fields?.[0].field).toBe('scopeOrgIds');
-    const foreign = await t.request('POST', '/api/v1/roles', { token: admin, body: role('foreignOrg', { dataScope: 'custom', scopeOrgIds: [await orgId('other')] }) });
+    const foreign = await t.request('POST', '/api/v1/roles', { token: admin, body: role('foreignOrg', { dataScope: 'custom', scopeOrgIds: [await t.orgId('other')] }) });
     expect(foreign.status).toBe(422);
     expect(((await foreign.json()) as ErrorJson).error.fields?.[0].field).toBe('scopeOrgIds.0');
   });
@@ -126,13 +98,13 @@ describe('roles API', () => {
 
   it('given a district admin or an auditor, when creating a role, then 403 and nothing is written', async () => {
     const tokens = { 'dh.admin': await t.tokenFor('dh.admin'), auditor: await t.tokenFor('auditor') };
-    const before = await auditCount();
+    const since = await t.auditMark();
     for (const [username, token] of Object.entries(tokens)) {
       const res = await t.request('POST', '/api/v1/roles', { token, body: role(`by-${username}`, { rules: [{ action: 'manage', subject: 'all' }] }) });
       expect(res.status, username).toBe(403);
     }
-    expect(await auditCount()).toBe(before);
-    expect(await roleByCode('by-dh.admin')).toBeUndefined();
+    expect(await t.auditSince(since)).toHaveLength(0);
+    expect(await t.findRoleId('by-dh.admin')).toBeUndefined();
   });
 });
 
@@ -151,13 +123,13 @@ describe('rule validation', () => {
   ];
   for (const [what, rules] of bad) {
     it(`given ${what}, when creating a role, then 422 and nothing is written`, async () => {
-      const before = await auditCount();
+      const since = await t.auditMark();
       const res = await t.request('POST', '/api/v1/roles', { token: admin, body: role('badRules', { rules }), headers: { 'accept-language': 'en' } });
       expect(res.status).toBe(422);
       const json = (await res.json()) as ErrorJson;
       expect(json.error.code).toBe('validation_failed');
       expect(json.error.fields?.[0].field).toMatch(/^rules\.0/);
-      expect(await auditCount()).toBe(before);
+      expect(await t.auditSince(since)).toHaveLength(0);
     });
   }
 
@@ -179,6 +151,6 @@ describe('rule validation', () => {
       const res = await t.request('POST', '/api/v1/roles', { token: admin, body: role('badName', { name }) });
       expect(res.status, String(name).slice(0, 20)).toBe(422);
     }
-    expect(await roleByCode('badName')).toBeUndefined();
+    expect(await t.findRoleId('badName')).toBeUndefined();
   });
 });

@@ -1,56 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, count, eq } from 'drizzle-orm';
-import { createTestApp, TEST_PASSWORD, type TestApp } from '../testing/test-app.server.ts';
+import { eq } from 'drizzle-orm';
+import { createTestApp, TEST_PASSWORD, type TestApp, type ErrorJson } from '../testing/test-app.server.ts';
 
 let t: TestApp;
 let admin: string;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.tokenFor('admin');
-});
-afterAll(async () => { await t.close(); });
+beforeAll(async () => { t = await createTestApp(); admin = await t.tokenFor('admin'); });
+afterAll(() => t.close());
 
 const NEW_PASSWORD = 'Fresh#Pass2026';
 
-interface ErrorJson { error: { code: string; message: string; fields?: { field: string; message: string }[] } }
 interface UserJson {
   id: string; username?: string; displayName?: string; phone?: string | null; status?: string;
   memberships?: { orgId: string; orgName: string; position: string; primary: boolean }[];
   roles?: { id: string; code: string }[]; orgIds?: string[]; positions?: string[];
 }
 
-async function userRow(username: string) {
-  const { users } = t.app.db.t;
-  const [row] = await t.app.db.read.select().from(users).where(eq(users.username, username));
-  return row;
-}
-async function orgId(code: string) {
-  const { organisations: o } = t.app.db.t;
-  const [row] = await t.app.db.read.select({ id: o.id }).from(o).where(eq(o.code, code));
-  return row.id;
-}
-async function roleId(code: string) {
-  const { roles: r, tenants } = t.app.db.t;
-  const [row] = await t.app.db.read.select({ id: r.id }).from(r).innerJoin(tenants, eq(tenants.id, r.tenantId))
-    .where(and(eq(tenants.code, 'demo'), eq(r.code, code)));
-  return row.id;
-}
-async function auditCount() {
-  const [{ n }] = await t.app.db.read.select({ n: count() }).from(t.app.db.t.auditLog);
-  return Number(n);
-}
-async function lastAudit(objectId: string) {
-  const { auditLog: a } = t.app.db.t;
-  const rows = await t.app.db.read.select().from(a).where(eq(a.objectId, objectId));
-  return rows.sort((x, y) => Number(y.seq) - Number(x.seq))[0];
-}
 function login(username: string, password: string) {
   return t.request('POST', '/api/v1/auth/token', { body: { username, password } });
+}
+/** The latest audit row about one object. */
+async function lastAudit(objectId: string) {
+  return (await t.auditFor(objectId)).at(-1);
 }
 async function newUserBody(username: string, over: Record<string, unknown> = {}) {
   return {
     username, displayName: '测试人员', password: NEW_PASSWORD, phone: '13800000000',
-    memberships: [{ orgId: await orgId('demo-dh-lq'), position: 'inspector' }], roleIds: [await roleId('inspector')], ...over,
+    memberships: [{ orgId: await t.orgId('demo-dh-lq'), position: 'inspector' }], roleIds: [await t.roleId('inspector')], ...over,
   };
 }
 
@@ -73,7 +48,7 @@ describe('reading people', () => {
   });
 
   it('given filters, when listing by organisation, position and text, then only matching people are returned', async () => {
-    const lq = await orgId('demo-dh-lq');
+    const lq = await t.orgId('demo-dh-lq');
     const byOrg = (await (await t.request('GET', `/api/v1/users?orgId=${lq}`, { token: admin })).json()) as { items: UserJson[] };
     expect(byOrg.items.map((u) => u.username)).toEqual(expect.arrayContaining(['dh.inspector1', 'dh.handler1']));
     expect(byOrg.items.every((u) => u.orgIds?.includes(lq))).toBe(true);
@@ -85,7 +60,7 @@ describe('reading people', () => {
   });
 
   it('given the city admin, when getting a person with two memberships, then memberships carry organisation names and roles are listed', async () => {
-    const row = await userRow('dh.handler1');
+    const row = await t.user('dh.handler1');
     const res = await t.request('GET', `/api/v1/users/${row.id}`, { token: admin });
     expect(res.status).toBe(200);
     const user = (await res.json()) as UserJson & Record<string, unknown>;
@@ -99,20 +74,20 @@ describe('reading people', () => {
 
   it('given a district admin, when reading a person of another district, then 403', async () => {
     const token = await t.tokenFor('dh.admin');
-    const res = await t.request('GET', `/api/v1/users/${(await userRow('xl.inspector1')).id}`, { token });
+    const res = await t.request('GET', `/api/v1/users/${await t.userId('xl.inspector1')}`, { token });
     expect(res.status).toBe(403);
     expect(((await res.json()) as ErrorJson).error.code).toBe('forbidden');
   });
 
   it('given a person of the other city, when the city admin reads them by id, then 404', async () => {
-    const res = await t.request('GET', `/api/v1/users/${(await userRow('other.admin')).id}`, { token: admin, headers: { 'accept-language': 'en' } });
+    const res = await t.request('GET', `/api/v1/users/${await t.userId('other.admin')}`, { token: admin, headers: { 'accept-language': 'en' } });
     expect(res.status).toBe(404);
     expect(((await res.json()) as ErrorJson).error.message).toBe('Person not found');
   });
 
   it('given an inspector, when reading a person in their area, then only the permitted fields are returned', async () => {
     const token = await t.tokenFor('dh.inspector1');
-    const res = await t.request('GET', `/api/v1/users/${(await userRow('dh.handler1')).id}`, { token });
+    const res = await t.request('GET', `/api/v1/users/${await t.userId('dh.handler1')}`, { token });
     expect(res.status).toBe(200);
     const user = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(user).sort()).toEqual(['displayName', 'id', 'orgIds', 'positions', 'username']);
@@ -127,29 +102,29 @@ describe('reading people', () => {
     expect(res.status).toBe(200);
     const me = (await res.json()) as { username: string; roleCodes: string[]; permissions: string[]; positions: string[]; orgIds: string[]; via: string };
     expect(me).toMatchObject({ username: 'dh.admin', roleCodes: ['districtAdmin'], positions: ['admin'], via: 'token' });
-    expect(me.orgIds).toEqual([await orgId('demo-dh')]);
+    expect(me.orgIds).toEqual([await t.orgId('demo-dh')]);
     expect(me.permissions).toEqual(expect.arrayContaining(['manage:User', 'read:Role']));
   });
 });
 
 describe('creating and changing people', () => {
   it('given the city admin, when creating a person, then they are returned, can sign in, and one audit row records them without secrets', async () => {
-    const before = await auditCount();
+    const since = await t.auditMark();
     const res = await t.request('POST', '/api/v1/users', { token: admin, body: await newUserBody('Test.Created', { email: 'created@example.cn' }) });
     expect(res.status).toBe(201);
     const user = (await res.json()) as UserJson;
     expect(user).toMatchObject({ username: 'test.created', status: 'active', positions: ['inspector'] });
     expect(user.memberships?.[0]).toMatchObject({ orgName: '龙泉街道', primary: true });
-    expect(await auditCount()).toBe(before + 1);
+    expect(await t.auditSince(since)).toHaveLength(1);
     const audit = await lastAudit(user.id);
     expect(audit).toMatchObject({ action: 'create', objectType: 'user', before: null });
-    expect(audit.after).toMatchObject({ username: 'test.created', roleIds: [await roleId('inspector')] });
+    expect(audit?.after).toMatchObject({ username: 'test.created', roleIds: [await t.roleId('inspector')] });
     expect(JSON.stringify(audit)).not.toContain(NEW_PASSWORD);
     expect((await login('test.created', NEW_PASSWORD)).status).toBe(201);
   });
 
   it('given a weak password, when creating a person, then 422 weak_password names the field in Chinese and in English and nothing is written', async () => {
-    const before = await auditCount();
+    const since = await t.auditMark();
     const body = await newUserBody('test.weak', { password: 'short' });
     const zh = await t.request('POST', '/api/v1/users', { token: admin, body });
     expect(zh.status).toBe(422);
@@ -162,8 +137,8 @@ describe('creating and changing people', () => {
     expect(enJson.error.fields?.map((f) => f.field)).toEqual(['password', 'password']);
     expect(enJson.error.fields?.[0].message).toBe('at least 8 characters');
     expect(enJson.error.message).toMatch(/^The password does not meet the policy/);
-    expect(await userRow('test.weak')).toBeUndefined();
-    expect(await auditCount()).toBe(before);
+    expect(await t.findUser('test.weak')).toBeUndefined();
+    expect(await t.auditSince(since)).toHaveLength(0);
   });
 
   it('given a password containing the username, when creating, then the policy refuses it', async () => {
@@ -181,12 +156,12 @@ describe('creating and changing people', () => {
   });
 
   it('given an unknown role id, when creating, then 422 names the role and nothing is written', async () => {
-    const before = await auditCount();
+    const since = await t.auditMark();
     const res = await t.request('POST', '/api/v1/users', { token: admin, body: await newUserBody('test.badrole', { roleIds: ['no-such-role'] }) });
     expect(res.status).toBe(422);
     expect(((await res.json()) as ErrorJson).error.fields?.[0].field).toBe('roleIds.0');
-    expect(await userRow('test.badrole')).toBeUndefined();
-    expect(await auditCount()).toBe(before);
+    expect(await t.findUser('test.badrole')).toBeUndefined();
+    expect(await t.auditSince(since)).toHaveLength(0);
   });
 
   it('given a role of the other city, when creating, then it is an unknown role', async () => {
@@ -204,55 +179,55 @@ describe('creating and changing people', () => {
 
   it('given a district admin, when creating a person in another district, then 403 and nothing is written', async () => {
     const token = await t.tokenFor('dh.admin');
-    const before = await auditCount();
-    const memberships = [{ orgId: await orgId('demo-dh-lq'), position: 'inspector' }, { orgId: await orgId('demo-xl-sg'), position: 'inspector' }];
+    const since = await t.auditMark();
+    const memberships = [{ orgId: await t.orgId('demo-dh-lq'), position: 'inspector' }, { orgId: await t.orgId('demo-xl-sg'), position: 'inspector' }];
     const res = await t.request('POST', '/api/v1/users', { token, body: await newUserBody('test.intruder', { memberships }) });
     expect(res.status).toBe(403);
-    expect(await userRow('test.intruder')).toBeUndefined();
-    expect(await auditCount()).toBe(before);
+    expect(await t.findUser('test.intruder')).toBeUndefined();
+    expect(await t.auditSince(since)).toHaveLength(0);
   });
 
   it('given a district admin, when assigning the city admin role, then 403 and nothing is written', async () => {
     const token = await t.tokenFor('dh.admin');
-    const cityAdmin = await roleId('cityAdmin');
-    const before = await auditCount();
+    const cityAdmin = await t.roleId('cityAdmin');
+    const since = await t.auditMark();
     const created = await t.request('POST', '/api/v1/users', { token, body: await newUserBody('test.escalate', { roleIds: [cityAdmin] }) });
     expect(created.status).toBe(403);
-    expect(await userRow('test.escalate')).toBeUndefined();
-    const target = await userRow('dh.inspector2');
-    const patched = await t.request('PATCH', `/api/v1/users/${target.id}`, { token, body: { roleIds: [await roleId('inspector'), cityAdmin] } });
+    expect(await t.findUser('test.escalate')).toBeUndefined();
+    const target = await t.user('dh.inspector2');
+    const patched = await t.request('PATCH', `/api/v1/users/${target.id}`, { token, body: { roleIds: [await t.roleId('inspector'), cityAdmin] } });
     expect(patched.status).toBe(403);
-    const self = await t.request('PATCH', `/api/v1/users/${(await userRow('dh.admin')).id}`, { token, body: { roleIds: [cityAdmin] } });
+    const self = await t.request('PATCH', `/api/v1/users/${await t.userId('dh.admin')}`, { token, body: { roleIds: [cityAdmin] } });
     expect(self.status).toBe(403);
     const { userRoles: ur } = t.app.db.t;
     expect(await t.app.db.read.select().from(ur).where(eq(ur.userId, target.id))).toHaveLength(1);
-    expect(await auditCount()).toBe(before);
+    expect(await t.auditSince(since)).toHaveLength(0);
   });
 
   it('given a district admin, when updating a person of another district, then 403 and nothing changes', async () => {
     const token = await t.tokenFor('dh.admin');
-    const target = await userRow('xl.inspector1');
+    const target = await t.user('xl.inspector1');
     const res = await t.request('PATCH', `/api/v1/users/${target.id}`, { token, body: { displayName: '被改名' } });
     expect(res.status).toBe(403);
-    expect((await userRow('xl.inspector1')).displayName).toBe(target.displayName);
+    expect((await t.user('xl.inspector1')).displayName).toBe(target.displayName);
   });
 
   it('given a district admin, when moving their inspector into another district, then 403', async () => {
     const token = await t.tokenFor('dh.admin');
-    const target = await userRow('dh.inspector3');
-    const res = await t.request('PATCH', `/api/v1/users/${target.id}`, { token, body: { memberships: [{ orgId: await orgId('demo-xl-sg'), position: 'inspector' }] } });
+    const target = await t.user('dh.inspector3');
+    const res = await t.request('PATCH', `/api/v1/users/${target.id}`, { token, body: { memberships: [{ orgId: await t.orgId('demo-xl-sg'), position: 'inspector' }] } });
     expect(res.status).toBe(403);
   });
 
   it('given the city admin, when changing name, memberships and roles, then the person is re-authorised and one audit row has before and after', async () => {
-    const target = await userRow('dh.inspector3');
-    const before = await auditCount();
+    const target = await t.user('dh.inspector3');
+    const since = await t.auditMark();
     const res = await t.request('PATCH', `/api/v1/users/${target.id}`, {
       token: admin,
       body: {
         displayName: '曹丽（调岗）', phone: '',
-        memberships: [{ orgId: await orgId('demo-dh-wc'), position: 'inspector' }, { orgId: await orgId('demo-dh-cgj'), position: 'dispatcher', primary: true }],
-        roleIds: [await roleId('inspector'), await roleId('districtStaff')],
+        memberships: [{ orgId: await t.orgId('demo-dh-wc'), position: 'inspector' }, { orgId: await t.orgId('demo-dh-cgj'), position: 'dispatcher', primary: true }],
+        roleIds: [await t.roleId('inspector'), await t.roleId('districtStaff')],
       },
     });
     expect(res.status).toBe(200);
@@ -260,27 +235,27 @@ describe('creating and changing people', () => {
     expect(user).toMatchObject({ displayName: '曹丽（调岗）', phone: null });
     expect(user.positions?.sort()).toEqual(['dispatcher', 'inspector']);
     expect(user.roles?.map((r) => r.code)).toEqual(['districtStaff', 'inspector']);
-    expect((await userRow('dh.inspector3')).authVersion).toBe(target.authVersion + 1);
-    expect(await auditCount()).toBe(before + 1);
+    expect((await t.user('dh.inspector3')).authVersion).toBe(target.authVersion + 1);
+    expect(await t.auditSince(since)).toHaveLength(1);
     const audit = await lastAudit(target.id);
-    expect(audit.action).toBe('update');
-    expect(audit.before).toMatchObject({ displayName: target.displayName, roleIds: [await roleId('inspector')] });
-    expect(audit.after).toMatchObject({ displayName: '曹丽（调岗）', phone: null });
+    expect(audit?.action).toBe('update');
+    expect(audit?.before).toMatchObject({ displayName: target.displayName, roleIds: [await t.roleId('inspector')] });
+    expect(audit?.after).toMatchObject({ displayName: '曹丽（调岗）', phone: null });
   });
 
   it('given an empty patch, when updating, then the person is returned unchanged and nothing is written', async () => {
-    const target = await userRow('dh.inspector1');
-    const before = await auditCount();
+    const target = await t.user('dh.inspector1');
+    const since = await t.auditMark();
     const res = await t.request('PATCH', `/api/v1/users/${target.id}`, { token: admin, body: {} });
     expect(res.status).toBe(200);
     expect(((await res.json()) as UserJson).displayName).toBe(target.displayName);
-    expect(await auditCount()).toBe(before);
-    expect((await userRow('dh.inspector1')).updatedAt).toEqual(target.updatedAt);
+    expect(await t.auditSince(since)).toHaveLength(0);
+    expect((await t.user('dh.inspector1')).updatedAt).toEqual(target.updatedAt);
   });
 
   it('given two primary memberships or a repeated one, when updating, then 422', async () => {
-    const target = await userRow('dh.inspector2');
-    const wc = await orgId('demo-dh-wc');
+    const target = await t.user('dh.inspector2');
+    const wc = await t.orgId('demo-dh-wc');
     for (const memberships of [
       [{ orgId: wc, position: 'inspector', primary: true }, { orgId: wc, position: 'handler', primary: true }],
       [{ orgId: wc, position: 'inspector' }, { orgId: wc, position: 'inspector' }],
@@ -294,7 +269,7 @@ describe('creating and changing people', () => {
 
 describe('hostile and malformed input', () => {
   it('given empty, oversized, mistyped and markup values, when creating, then 422 and nothing is written', async () => {
-    const before = await auditCount();
+    const since = await t.auditMark();
     const base = await newUserBody('test.hostile');
     const bodies = [
       { ...base, username: '' },
@@ -307,7 +282,7 @@ describe('hostile and malformed input', () => {
       { ...base, username: '<script>' },
       { ...base, displayName: 42 },
       { ...base, memberships: 'all' },
-      { ...base, memberships: [{ orgId: await orgId('demo-dh-lq'), position: 'emperor' }] },
+      { ...base, memberships: [{ orgId: await t.orgId('demo-dh-lq'), position: 'emperor' }] },
       { ...base, roleIds: [{ $ne: null }] },
       { ...base, email: 'not-an-email' },
       { ...base, phone: '<b>1</b>' },
@@ -316,22 +291,22 @@ describe('hostile and malformed input', () => {
       const res = await t.request('POST', '/api/v1/users', { token: admin, body });
       expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(422);
     }
-    expect(await userRow('test.hostile')).toBeUndefined();
-    expect(await auditCount()).toBe(before);
+    expect(await t.findUser('test.hostile')).toBeUndefined();
+    expect(await t.auditSince(since)).toHaveLength(0);
   });
 
   it('given SQL in a display name, when creating, then it is stored verbatim and harms nothing', async () => {
     const res = await t.request('POST', '/api/v1/users', { token: admin, body: await newUserBody('test.sql', { displayName: "'; DROP TABLE users; --" }) });
     expect(res.status).toBe(201);
-    expect((await userRow('test.sql')).displayName).toBe("'; DROP TABLE users; --");
-    expect((await userRow('admin')).username).toBe('admin');
+    expect((await t.user('test.sql')).displayName).toBe("'; DROP TABLE users; --");
+    expect((await t.user('admin')).username).toBe('admin');
   });
 
   it('given an unknown person id, when updating, then 404 and nothing is written', async () => {
-    const before = await auditCount();
+    const since = await t.auditMark();
     const res = await t.request('PATCH', '/api/v1/users/no-such-id', { token: admin, body: { displayName: '不存在' } });
     expect(res.status).toBe(404);
-    expect(await auditCount()).toBe(before);
+    expect(await t.auditSince(since)).toHaveLength(0);
   });
 });
 
@@ -348,27 +323,27 @@ describe('passwords, lockout and disabling', () => {
   it('given a locked account, when an administrator unlocks it, then the person can sign in at once and the unlock is audited', async () => {
     for (let i = 0; i < 5; i++) await login('gx.handler2', 'Wrong#Pass2026');
     expect((await login('gx.handler2', TEST_PASSWORD)).status).toBe(401);
-    const target = await userRow('gx.handler2');
+    const target = await t.user('gx.handler2');
     expect(target.lockedUntil).not.toBeNull();
-    const before = await auditCount();
+    const since = await t.auditMark();
     const res = await t.request('POST', `/api/v1/users/${target.id}/unlock`, { token: admin });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { lockedUntil: string | null }).lockedUntil).toBeNull();
-    expect(await auditCount()).toBe(before + 1);
+    expect(await t.auditSince(since)).toHaveLength(1);
     expect(await lastAudit(target.id)).toMatchObject({ action: 'unlock', after: { lockedUntil: null, failedLogins: 0 } });
     expect((await login('gx.handler2', TEST_PASSWORD)).status).toBe(201);
   });
 
   it('given an administrator reset, when the person signs in, then only the new password works and their sessions are gone', async () => {
-    const target = await userRow('gx.handler3');
+    const target = await t.user('gx.handler3');
     const { sessions } = t.app.db.t;
     await t.app.db.transaction((tx) => tx.insert(sessions).values({
       id: 'test-session-gx3', tenantId: target.tenantId, userId: target.id, csrfToken: 'x', createdAt: t.clock.now(), lastSeenAt: t.clock.now(), expiresAt: new Date(t.clock.now().getTime() + 3_600_000),
     }));
-    const before = await auditCount();
+    const since = await t.auditMark();
     const res = await t.request('POST', `/api/v1/users/${target.id}/reset-password`, { token: admin, body: { password: NEW_PASSWORD } });
     expect(res.status).toBe(204);
-    expect(await auditCount()).toBe(before + 1);
+    expect(await t.auditSince(since)).toHaveLength(1);
     expect(await lastAudit(target.id)).toMatchObject({ action: 'change_password', detail: { reset: true } });
     expect(await t.app.db.read.select().from(sessions).where(eq(sessions.userId, target.id))).toHaveLength(0);
     expect((await login('gx.handler3', TEST_PASSWORD)).status).toBe(401);
@@ -377,16 +352,16 @@ describe('passwords, lockout and disabling', () => {
 
   it('given a district admin, when resetting the password of their district auditor, then 403: the auditor role is beyond theirs', async () => {
     const token = await t.tokenFor('dh.admin');
-    const res = await t.request('POST', `/api/v1/users/${(await userRow('dh.auditor')).id}/reset-password`, { token, body: { password: NEW_PASSWORD } });
+    const res = await t.request('POST', `/api/v1/users/${await t.userId('dh.auditor')}/reset-password`, { token, body: { password: NEW_PASSWORD } });
     expect(res.status).toBe(403);
   });
 
   it('given a weak new password, when an administrator resets, then 422 names the field and nothing is written', async () => {
-    const before = await auditCount();
-    const res = await t.request('POST', `/api/v1/users/${(await userRow('gx.inspector1')).id}/reset-password`, { token: admin, body: { password: 'abcdefgh' } });
+    const since = await t.auditMark();
+    const res = await t.request('POST', `/api/v1/users/${await t.userId('gx.inspector1')}/reset-password`, { token: admin, body: { password: 'abcdefgh' } });
     expect(res.status).toBe(422);
     expect(((await res.json()) as ErrorJson).error.fields?.[0].field).toBe('password');
-    expect(await auditCount()).toBe(before);
+    expect(await t.auditSince(since)).toHaveLength(0);
   });
 
   it('given a person changing their own password, when the current one is wrong, then 422; when right, then the new one works', async () => {
@@ -394,21 +369,21 @@ describe('passwords, lockout and disabling', () => {
     const wrong = await t.request('POST', '/api/v1/me/password', { token, body: { currentPassword: 'Nope#2026x', newPassword: NEW_PASSWORD } });
     expect(wrong.status).toBe(422);
     expect(((await wrong.json()) as ErrorJson).error.fields?.[0].field).toBe('currentPassword');
-    const before = await auditCount();
+    const since = await t.auditMark();
     const ok = await t.request('POST', '/api/v1/me/password', { token, body: { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD } });
     expect(ok.status).toBe(204);
-    expect(await auditCount()).toBe(before + 1);
+    expect(await t.auditSince(since)).toHaveLength(1);
     expect((await login('gx.inspector2', NEW_PASSWORD)).status).toBe(201);
   });
 
   it('given the city admin, when disabling a person, then the row stays, sign-in and their tokens stop working, and it is audited', async () => {
-    const target = await userRow('gx.leader');
+    const target = await t.user('gx.leader');
     const token = await t.tokenFor('gx.leader');
-    const before = await auditCount();
+    const since = await t.auditMark();
     const res = await t.request('DELETE', `/api/v1/users/${target.id}`, { token: admin });
     expect(res.status).toBe(204);
-    expect((await userRow('gx.leader')).status).toBe('disabled');
-    expect(await auditCount()).toBe(before + 1);
+    expect((await t.user('gx.leader')).status).toBe('disabled');
+    expect(await t.auditSince(since)).toHaveLength(1);
     expect(await lastAudit(target.id)).toMatchObject({ action: 'disable', before: { status: 'active' }, after: { status: 'disabled' } });
     const signIn = await login('gx.leader', TEST_PASSWORD);
     expect(((await signIn.json()) as ErrorJson).error.code).toBe('account_disabled');
@@ -416,8 +391,8 @@ describe('passwords, lockout and disabling', () => {
   });
 
   it('given an administrator, when disabling their own account, then 422', async () => {
-    const res = await t.request('DELETE', `/api/v1/users/${(await userRow('admin')).id}`, { token: admin });
+    const res = await t.request('DELETE', `/api/v1/users/${await t.userId('admin')}`, { token: admin });
     expect(res.status).toBe(422);
-    expect((await userRow('admin')).status).toBe('active');
+    expect((await t.user('admin')).status).toBe('active');
   });
 });
