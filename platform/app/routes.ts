@@ -6,5 +6,15 @@ export default [
   route('locale', 'routes/locale.tsx'),
   layout('routes/shell.tsx', [
     index('routes/home.tsx'),
+    route('organisations', 'routes/organisations.tsx'),
+    route('users', 'routes/users.tsx'),
+    route('roles', 'routes/roles.tsx'),
+    route('dictionaries', 'routes/dictionaries.tsx'),
+    route('dictionaries/:key', 'routes/dictionary.tsx'),
+    route('parameters', 'routes/parameters.tsx'),
+    route('calendar', 'routes/calendar.tsx'),
+    route('definitions', 'routes/definitions.tsx'),
+    route('definitions/:id', 'routes/definition.tsx'),
+    route('audit', 'routes/audit.tsx'),
   ]),
 ] satisfies RouteConfig;

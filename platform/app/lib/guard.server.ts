@@ -2,10 +2,10 @@
  * Guards for route loaders and actions: the first line of every loader/action calls one of
  * these. Sessions are the same server-side sessions the API accepts.
  */
-import { redirect, type AppLoadContext } from 'react-router';
+import { data, redirect, type AppLoadContext } from 'react-router';
 import type { Actor } from '../../server/app.server.ts';
 import { authenticateSession, SESSION_COOKIE } from '../../server/auth/auth.server.ts';
-import { AppError } from '../../server/errors.server.ts';
+import { AppError, toErrorBody } from '../../server/errors.server.ts';
 import { isSameOrigin, readCookie } from '../../server/http/request.server.ts';
 import type { Action, SubjectName } from '../../shared/domain.ts';
 import { localeOf } from './locale.server.ts';
@@ -34,10 +34,14 @@ export async function requirePermission(request: Request, context: AppLoadContex
 
 /**
  * For actions: the form's `_csrf` field must match the session's token and the request must
- * come from our own origin. Returns the parsed form data.
+ * come from our own origin. Returns the parsed form data. A failure is a 403 response carrying
+ * the localized error body (a thrown plain error would reach the browser as an anonymous 500).
  */
 export async function requireCsrf(request: Request, actor: Actor): Promise<FormData> {
   const form = await request.formData();
-  if (form.get('_csrf') !== actor.principal.csrfToken || !isSameOrigin(request)) throw new AppError('csrf_failed');
+  if (form.get('_csrf') !== actor.principal.csrfToken || !isSameOrigin(request)) {
+    const { status, body } = toErrorBody(new AppError('csrf_failed'), actor.locale);
+    throw data(body, { status });
+  }
   return form;
 }

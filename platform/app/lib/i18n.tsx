@@ -16,3 +16,11 @@ export function useT() {
   const locale = useLocale();
   return (key: MessageKey | string, params?: Record<string, unknown>) => translate(locale, key, params);
 }
+
+/** The catalog label of a value under `prefix` (e.g. auditActions.login), or the value itself when there is none. */
+export function labelOr(t: ReturnType<typeof useT>, prefix: string, value: string | null | undefined): string {
+  if (!value) return '—';
+  const key = `${prefix}.${value}`;
+  const label = t(key);
+  return label === key ? value : label;
+}

@@ -3,6 +3,8 @@ import { createContext, useContext } from 'react';
 export interface ShellData {
   user: { id: string; username: string; displayName: string; positions: string[] };
   csrfToken: string;
+  /** The city's time zone (calendar.workingTime): times are shown and typed in it. */
+  timeZone: string;
   /** `action:Subject` → allowed; the UI hides what the person may not do (the server still checks). */
   can: Record<string, boolean>;
 }

@@ -5,6 +5,7 @@ import { requireActor } from '../lib/guard.server.ts';
 import { useT } from '../lib/i18n.tsx';
 import { LocaleSwitch } from '../components/locale-switch.tsx';
 import { ShellContext } from '../lib/shell-context.tsx';
+import { getParameterValue } from '../../server/services/parameters.server.ts';
 import type { SubjectName } from '../../shared/domain.ts';
 
 /** Menu entries and the subject a person must be able to read to see each. */
@@ -30,9 +31,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       can[`${action}:${subject}`] = ability.can(action, subject);
     }
   }
+  const { timeZone } = await getParameterValue(context.app, principal.tenantId, 'calendar.workingTime');
   return {
     user: { id: principal.userId, username: principal.username, displayName: principal.displayName, positions: principal.positions },
     csrfToken: principal.csrfToken ?? '',
+    timeZone,
     can,
   };
 }
