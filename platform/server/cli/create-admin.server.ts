@@ -7,12 +7,11 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { App } from '../app.server.ts';
-import type { Db } from '../db/database.server.ts';
 import { recordAudit, type RequestMeta } from '../audit/audit.server.ts';
 import { hashPassword, passwordPolicyViolations } from '../auth/passwords.server.ts';
 import { AppError, conflict, parseInput } from '../errors.server.ts';
 import { newId } from '../ids.server.ts';
-import { BUILTIN_ROLES } from '../seed/builtin-roles.server.ts';
+import { ensureBuiltinRoles } from '../seed/builtin-roles.server.ts';
 import { codeSchema, nameSchema } from '../../shared/schemas/common.ts';
 import { usernameSchema } from '../../shared/schemas/user.ts';
 import { translate, type Locale } from '../../shared/i18n/index.ts';
@@ -39,24 +38,6 @@ const CLI_META: RequestMeta = { ip: null, userAgent: 'tongguan-cli' };
 const CLI_ACTOR = 'cli';
 
 /** Inserts the built-in roles the tenant lacks; returns every built-in role id by code. */
-async function ensureBuiltinRoles(app: App, tx: Db, tenantId: string, now: Date): Promise<{ ids: Map<string, string>; created: string[] }> {
-  const t = app.db.t;
-  const ids = new Map((await tx.select({ id: t.roles.id, code: t.roles.code }).from(t.roles).where(eq(t.roles.tenantId, tenantId))).map((r) => [r.code, r.id]));
-  const created: string[] = [];
-  for (const role of BUILTIN_ROLES) {
-    if (ids.has(role.code)) continue;
-    const row = {
-      id: newId(), tenantId, code: role.code, name: role.name, description: role.description, rules: role.rules, dataScope: role.dataScope,
-      scopeOrgIds: [], scopeGridIds: [], createdAt: now, updatedAt: now,
-    };
-    await tx.insert(t.roles).values(row);
-    await recordAudit(app.db, tx, { tenantId, actorId: null, actorName: CLI_ACTOR, action: 'create', objectType: 'role', objectId: row.id, after: row }, CLI_META, now);
-    ids.set(role.code, row.id);
-    created.push(role.code);
-  }
-  return { ids, created };
-}
-
 export async function createFirstAdmin(app: App, raw: CreateAdminInput, locale: Locale): Promise<CreateAdminResult> {
   const input = parseInput(createAdminInput, raw);
   const violations = passwordPolicyViolations(input.password, input.username);
@@ -94,7 +75,10 @@ export async function createFirstAdmin(app: App, raw: CreateAdminInput, locale: 
       await recordAudit(db, tx, { tenantId, actorId: null, actorName: CLI_ACTOR, action: 'create', objectType: 'organisation', objectId: id, after: city }, CLI_META, now);
     }
 
-    const roles = await ensureBuiltinRoles(app, tx, tenantId, now);
+    const roles = await ensureBuiltinRoles(db, tx, tenantId, now);
+    for (const row of roles.created) {
+      await recordAudit(db, tx, { tenantId, actorId: null, actorName: CLI_ACTOR, action: 'create', objectType: 'role', objectId: row.id, after: row }, CLI_META, now);
+    }
     const cityAdminRole = roles.ids.get('cityAdmin');
     if (!cityAdminRole) throw new Error('The built-in role catalogue has no cityAdmin role');
 
@@ -111,6 +95,6 @@ export async function createFirstAdmin(app: App, raw: CreateAdminInput, locale: 
       after: { ...user, memberships: [{ orgId: city.id, position: 'admin', primary: true }], roles: ['cityAdmin'] },
     }, CLI_META, now);
 
-    return { tenantId, userId, username: input.username, tenantCreated, rolesCreated: roles.created };
+    return { tenantId, userId, username: input.username, tenantCreated, rolesCreated: roles.created.map((row) => row.code) };
   });
 }

@@ -3,7 +3,10 @@
  * separation of duties of GB/T 22239 level 2 (系统管理员 / 审计员): administrators manage the
  * configuration but cannot read the audit trail; auditors read and export it and change nothing.
  */
+import { eq } from 'drizzle-orm';
 import type { DataScope, RoleRule } from '../../shared/domain.ts';
+import type { Database, Db } from '../db/database.server.ts';
+import { newId } from '../ids.server.ts';
 
 export interface RoleTemplate {
   code: string;
@@ -59,3 +62,26 @@ export const BUILTIN_ROLES: RoleTemplate[] = [
     rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Role'] }, CONFIG_READ],
   },
 ];
+
+type RoleRow = Database['t']['roles']['$inferInsert'];
+
+/**
+ * Inserts the built-in roles a tenant lacks (by code). Returns every role id by code and the rows
+ * it created, so the caller can audit them in its own transaction.
+ */
+export async function ensureBuiltinRoles(db: Database, tx: Db, tenantId: string, now: Date): Promise<{ ids: Map<string, string>; created: RoleRow[] }> {
+  const { roles } = db.t;
+  const ids = new Map((await tx.select({ id: roles.id, code: roles.code }).from(roles).where(eq(roles.tenantId, tenantId))).map((r) => [r.code, r.id]));
+  const created: RoleRow[] = [];
+  for (const role of BUILTIN_ROLES) {
+    if (ids.has(role.code)) continue;
+    const row: RoleRow = {
+      id: newId(), tenantId, code: role.code, name: role.name, description: role.description, rules: role.rules, dataScope: role.dataScope,
+      scopeOrgIds: [], scopeGridIds: [], createdAt: now, updatedAt: now,
+    };
+    await tx.insert(roles).values(row);
+    ids.set(role.code, row.id as string);
+    created.push(row);
+  }
+  return { ids, created };
+}

@@ -14,7 +14,7 @@ import { recordAudit } from '../audit/audit.server.ts';
 import { hashPassword } from '../auth/passwords.server.ts';
 import { newId } from '../ids.server.ts';
 import { contentChecksum } from '../definitions/checksum.server.ts';
-import { BUILTIN_ROLES } from './builtin-roles.server.ts';
+import { ensureBuiltinRoles } from './builtin-roles.server.ts';
 import { ORG_KINDS, ORG_LEVELS, POSITIONS } from '../../shared/domain.ts';
 import { polygonSchema, bboxOf } from '../../shared/schemas/geo.ts';
 import { dictionaryContentSchema, parseDictionaryCsv } from '../../shared/schemas/dictionary-csv.ts';
@@ -132,17 +132,8 @@ export async function seedCity(app: App, folder: string, options: SeedOptions): 
       count('grids', 1);
     }
 
-    const roleIds = new Map((await tx.select().from(t.roles).where(eq(t.roles.tenantId, tid))).map((r) => [r.code, r.id]));
-    for (const role of BUILTIN_ROLES) {
-      if (roleIds.has(role.code)) continue;
-      const id = newId();
-      await tx.insert(t.roles).values({
-        id, tenantId: tid, code: role.code, name: role.name, description: role.description, rules: role.rules, dataScope: role.dataScope,
-        scopeOrgIds: [], scopeGridIds: [], createdAt: now, updatedAt: now,
-      });
-      roleIds.set(role.code, id);
-      count('roles', 1);
-    }
+    const { ids: roleIds, created: createdRoles } = await ensureBuiltinRoles(db, tx, tid, now);
+    if (createdRoles.length) count('roles', createdRoles.length);
 
     for (const person of people) {
       const [existing] = await tx.select({ id: t.users.id }).from(t.users).where(eq(t.users.username, person.username));
