@@ -8,6 +8,9 @@ import type { Principal } from './auth/principal.server.ts';
 import type { RequestMeta } from './audit/audit.server.ts';
 import type { Locale } from '../shared/i18n/index.ts';
 import { PrincipalCache } from './auth/principal.server.ts';
+import { BearerCache } from './auth/bearer-cache.server.ts';
+import { ServiceTaskRegistry } from './workflow/service-tasks.server.ts';
+import { DiskFileStorage, type FileStorage } from './storage/file-storage.server.ts';
 
 export interface App {
   readonly config: AppConfig;
@@ -15,6 +18,11 @@ export interface App {
   /** Injected clock: tests move time without sleeping. */
   now(): Date;
   readonly principals: PrincipalCache;
+  readonly bearers: BearerCache;
+  /** Handlers of BPMN service tasks by `tg:type` (registered by plugins). */
+  readonly serviceTasks: ServiceTaskRegistry;
+  /** Uploaded files (case photos), behind a seam an object store can implement. */
+  readonly files: FileStorage;
 }
 
 /** Who is acting, from where: passed to every service call. */
@@ -25,5 +33,8 @@ export interface Actor {
 }
 
 export function createApp(config: AppConfig, db: Database, now: () => Date = () => new Date()): App {
-  return { config, db, now, principals: new PrincipalCache() };
+  return {
+    config, db, now, principals: new PrincipalCache(), bearers: new BearerCache(config.apiTokenCacheMs), serviceTasks: new ServiceTaskRegistry(),
+    files: new DiskFileStorage(config.filesDir),
+  };
 }

@@ -1,12 +1,15 @@
 /** Environment configuration, validated once at start-up (zod at the boundary). */
 import { z } from 'zod';
-import { defaultDatabaseUrl } from './db/database.server.ts';
+import { resolve } from 'node:path';
+import { defaultDatabaseUrl, defaultFilesDir } from './db/database.server.ts';
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   /** `demo` seeds the demo city and its accounts; `production` seeds nothing (first admin via CLI). */
   TONGGUAN_MODE: z.enum(['demo', 'production']).default('demo'),
   DATABASE_URL: z.string().min(1).optional(),
+  /** Uploaded files (case photos); relative paths resolve from where the command was typed. */
+  FILES_DIR: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DEMO_PASSWORD: z.string().min(8).default('Demo@2026'),
@@ -16,6 +19,7 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   API_TOKEN_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  API_TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   /** Set when the app is served over HTTPS (or behind a TLS-terminating proxy): cookies get `Secure`. */
   COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
@@ -25,6 +29,7 @@ export interface AppConfig {
   mode: 'demo' | 'production';
   nodeEnv: 'development' | 'production' | 'test';
   databaseUrl: string;
+  filesDir: string;
   port: number;
   host: string;
   demoPassword: string;
@@ -34,6 +39,8 @@ export interface AppConfig {
   loginMaxFailures: number;
   loginLockMs: number;
   apiTokenMs: number;
+  /** How long a resolved bearer token is reused without asking the database (0 = never). */
+  apiTokenCacheMs: number;
   cookieSecure: boolean;
   trustProxy: boolean;
 }
@@ -52,6 +59,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mode: e.TONGGUAN_MODE,
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL ?? defaultDatabaseUrl(),
+    filesDir: e.FILES_DIR ? resolve(process.env.INIT_CWD ?? process.cwd(), e.FILES_DIR) : defaultFilesDir(),
     port: e.PORT,
     host: e.HOST,
     demoPassword: e.DEMO_PASSWORD,
@@ -62,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockMs: e.LOGIN_LOCK_MINUTES * 60_000,
     apiTokenMs: e.API_TOKEN_HOURS * 3_600_000,
+    apiTokenCacheMs: e.API_TOKEN_CACHE_SECONDS * 1000,
     cookieSecure: e.COOKIE_SECURE === 'true',
     trustProxy: e.TRUST_PROXY === 'true',
   };

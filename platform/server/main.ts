@@ -9,6 +9,8 @@ import type { ServerBuild } from 'react-router';
 import { loadConfig } from './config.server.ts';
 import { openDatabase } from './db/database.server.ts';
 import { createApp, type App } from './app.server.ts';
+import { startTimerLoop } from './workflow/scheduler.server.ts';
+import { startJobLoop } from './workflow/jobs.server.ts';
 import { createHttpServer, type PageHandler } from './http/server.server.ts';
 import { seedDemo } from './seed/demo.server.ts';
 import { createLoadContext } from './http/load-context.server.ts';
@@ -49,6 +51,8 @@ async function main(): Promise<void> {
   const server = createHttpServer(app, { pages, clientDir });
   const sweeper = setInterval(() => void purgeExpiredSessions(app).catch((e: unknown) => console.error('Session purge failed', e)), 10 * 60_000);
   sweeper.unref();
+  const stopTimers = startTimerLoop(app);
+  const stopJobs = startJobLoop(app);
   server.listen(config.port, config.host, () => {
     console.log(`\nTongguan 统管 is running: http://localhost:${config.port}  (database: ${db.dialect}, mode: ${config.mode})`);
     if (config.mode === 'demo') {
@@ -59,7 +63,7 @@ async function main(): Promise<void> {
   });
   const shutdown = () => {
     server.close();
-    void db.close().finally(() => process.exit(0));
+    void Promise.all([stopTimers(), stopJobs()]).then(() => db.close()).finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

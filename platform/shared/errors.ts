@@ -17,9 +17,13 @@ export const ERROR_STATUS = {
   conflict: 409,
   version_conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   validation_failed: 422,
   weak_password: 422,
   immutable: 409,
+  task_not_open: 409,
+  state_conflict: 409,
+  process_error: 422,
   internal: 500,
 } as const;
 

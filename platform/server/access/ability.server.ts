@@ -22,6 +22,8 @@ export const SCOPE_FIELDS: Partial<Record<SubjectName, ScopeFields>> = {
   Grid: { org: 'orgId', grid: 'id' },
   User: { org: 'orgIds', self: 'id' },
   ApiToken: { self: 'userId' },
+  // A case belongs to its grid's organisation, the district above it and the unit handling it.
+  Case: { org: 'orgIds', grid: 'gridId', self: 'reportedBy' },
 };
 
 export interface RoleForAbility {

@@ -1,7 +1,8 @@
 /**
  * The permission matrix for the admin pages: each seeded role × each page loader, run with a
  * real session, asserting render (allowed), 403 (denied) or a redirect to the login page.
- * Expectations are written out by hand; columns as in permission-matrix.test.ts.
+ * Expectations are written out by hand; columns as in permission-matrix.test.ts, plus '0' for a
+ * 404 (a task the person is neither assigned to, a candidate for, nor may read as process staff).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppLoadContext } from 'react-router';
@@ -15,12 +16,18 @@ import { loader as parameters } from '../../app/routes/parameters.tsx';
 import { loader as calendar } from '../../app/routes/calendar.tsx';
 import { loader as definitions } from '../../app/routes/definitions.tsx';
 import { loader as audit } from '../../app/routes/audit.tsx';
+import { loader as tasks } from '../../app/routes/tasks.tsx';
+import { loader as task } from '../../app/routes/task.tsx';
+import { loader as processNew } from '../../app/routes/process-new.tsx';
+import { loader as processInstance } from '../../app/routes/process.tsx';
 
 const USERS = ['admin', 'auditor', 'dh.admin', 'cc.dispatcher1', 'dh.intake', 'dh.inspector1', 'dh.handler2', 'city.leader', null] as const;
 
 type Loader = (args: never) => Promise<unknown>;
+/** Route params filled in once the workflow fixture below exists. */
+const ids = { task: '', instance: '' };
 //                                                      A U D C S I H L N
-const PAGES: [path: string, loader: Loader, expect: string][] = [
+const PAGES: [path: string, loader: Loader, expect: string, params?: () => Record<string, string>][] = [
   ['/organisations', organisations as Loader, '++++++++-'],
   ['/users', users as Loader, '++++++++-'],
   ['/roles', roles as Loader, '+++----+-'],
@@ -29,7 +36,35 @@ const PAGES: [path: string, loader: Loader, expect: string][] = [
   ['/calendar', calendar as Loader, '+-++++++-'],
   ['/definitions', definitions as Loader, '+-++++++-'],
   ['/audit', audit as Loader, '-+-------'],
+  ['/tasks', tasks as Loader, '++++++++-'],
+  // Open to 指挥中心 (cc.dispatcher1) as a candidate, readable by process staff, hidden from the rest.
+  ['/tasks/:id', task as Loader, '+00+++++-', () => ({ id: ids.task })],
+  ['/processes/new', processNew as Loader, '+--++++--'],
+  ['/processes/:id', processInstance as Loader, '+--+++++-', () => ({ id: ids.instance })],
 ];
+
+const PROCESS_XML = `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:tg="http://tongguan.dev/schema/bpmn/1.0" id="defs" targetNamespace="http://tongguan.dev/test">
+  <process id="page-check" name="页面权限检查" isExecutable="true">
+    <startEvent id="start"/>
+    <sequenceFlow id="f1" sourceRef="start" targetRef="review"/>
+    <userTask id="review" name="审核" tg:candidateRoles="commandCenter"/>
+    <sequenceFlow id="f2" sourceRef="review" targetRef="end"/>
+    <endEvent id="end"/>
+  </process>
+</definitions>`;
+
+/** One published process with an instance waiting at a 指挥中心 task. */
+async function workflowFixture(): Promise<void> {
+  const admin = await t.tokenFor('admin');
+  const created = await t.request('POST', '/api/v1/definitions', { token: admin, body: { kind: 'process', key: 'page-check', name: '页面权限检查', content: { xml: PROCESS_XML } } });
+  const { id } = (await created.json()) as { id: string };
+  expect((await t.request('POST', `/api/v1/definitions/${id}/publish`, { token: admin, body: { comment: 'test' } })).status).toBe(200);
+  const started = await t.request('POST', '/api/v1/process-instances', { token: admin, body: { processKey: 'page-check' } });
+  const instance = (await started.json()) as { id: string; tasks: { id: string }[] };
+  ids.instance = instance.id;
+  ids.task = instance.tasks[0].id;
+}
 
 let t: TestApp;
 const cookies = new Map<string, string>();
@@ -42,29 +77,37 @@ beforeAll(async () => {
     const session = await createSession(t.app, { id: user.id, tenantId: user.tenantId, username, displayName: user.displayName, authVersion: user.authVersion }, { ip: null, userAgent: null });
     cookies.set(username, `${SESSION_COOKIE}=${session.cookieValue}`);
   }
+  await workflowFixture();
 });
 afterAll(async () => { await t.close(); });
 
-async function outcome(loader: Loader, path: string, username: string | null): Promise<string> {
+/** A loader's error response made with react-router's `data()` (orRespond): its status. */
+function dataStatus(thrown: unknown): number | undefined {
+  if (typeof thrown !== 'object' || thrown === null || !('init' in thrown)) return undefined;
+  return (thrown as { init?: { status?: number } | null }).init?.status;
+}
+
+async function outcome(loader: Loader, path: string, username: string | null, params: Record<string, string>): Promise<string> {
   const headers: Record<string, string> = username ? { cookie: cookies.get(username)! } : {};
   const request = new Request(`http://localhost${path}`, { headers });
   const context = { app: t.app, clientIp: '127.0.0.1' } as AppLoadContext;
   try {
-    await loader({ request, context, params: {} } as never);
+    await loader({ request, context, params } as never);
     return '+';
   } catch (thrown) {
     if (thrown instanceof Response && thrown.status === 403) return '-';
+    if (dataStatus(thrown) === 404) return '0';
     if (thrown instanceof Response && thrown.status === 302 && thrown.headers.get('location')?.startsWith('/login')) return username ? 'redirect' : '-';
     throw thrown;
   }
 }
 
 describe('page permission matrix: every seeded role × every admin page', () => {
-  for (const [path, loader, expected] of PAGES) {
+  for (const [path, loader, expected, params] of PAGES) {
     it(`GET ${path}`, async () => {
       const mismatches: string[] = [];
       for (const [i, username] of USERS.entries()) {
-        const got = await outcome(loader, path, username);
+        const got = await outcome(loader, path, username, params?.() ?? {});
         if (got !== expected[i]) mismatches.push(`${username ?? 'anonymous'}: expected ${expected[i]}, got ${got}`);
       }
       expect(mismatches).toEqual([]);

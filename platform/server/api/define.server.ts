@@ -57,6 +57,11 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * A binary upload instead of a JSON body: the raw bytes arrive as `body` (a Buffer) when the
+   * request's content type is one of `contentTypes` (else 415) and it is at most `maxBytes` (else 413).
+   */
+  upload?: { maxBytes: number; contentTypes: readonly string[] };
   response?: z.ZodType;
   /** Success status; 200 by default. */
   status?: number;

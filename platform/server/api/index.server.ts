@@ -14,12 +14,14 @@ import { userRoutes } from './routes/users.server.ts';
 import { roleRoutes } from './routes/roles.server.ts';
 import { gridRoutes } from './routes/grids.server.ts';
 import { tokenRoutes } from './routes/tokens.server.ts';
+import { workflowRoutes } from './routes/workflow.server.ts';
+import { caseRoutes } from './routes/cases.server.ts';
 
 export function allRoutes(): RouteSpec[] {
   const routes: RouteSpec[] = [];
   routes.push(...systemRoutes(() => routes), ...authRoutes, ...organisationRoutes);
   routes.push(...definitionRoutes, ...dictionaryRoutes, ...parameterRoutes, ...calendarRoutes, ...auditRoutes);
-  routes.push(...userRoutes, ...roleRoutes, ...gridRoutes, ...tokenRoutes);
+  routes.push(...userRoutes, ...roleRoutes, ...gridRoutes, ...tokenRoutes, ...workflowRoutes, ...caseRoutes);
   return routes;
 }
 

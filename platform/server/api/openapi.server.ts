@@ -73,6 +73,7 @@ export function buildOpenApi(routes: readonly RouteSpec[]): unknown {
       ...(spec.permission ? { 'x-permission': `${spec.permission.action}:${spec.permission.subject}` } : {}),
       parameters: parametersOf(spec),
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } } : {}),
+      ...(spec.upload ? { requestBody: { required: true, content: Object.fromEntries(spec.upload.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary', maxLength: spec.upload?.maxBytes } }])) } } : {}),
       responses,
     };
   }

@@ -56,19 +56,32 @@ function sendError(res: ServerResponse, error: unknown, locale: Locale): void {
   send(res, status, body);
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+async function readBytes(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new AppError('payload_too_large');
+  if (declared > maxBytes) throw new AppError('payload_too_large');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new AppError('payload_too_large');
+    if (size > maxBytes) throw new AppError('payload_too_large');
     chunks.push(chunk as Buffer);
   }
-  if (size === 0) return undefined;
+  return Buffer.concat(chunks);
+}
+
+async function readUpload(req: IncomingMessage, upload: { maxBytes: number; contentTypes: readonly string[] }): Promise<Buffer> {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (!upload.contentTypes.includes(type)) throw new AppError('unsupported_media_type');
+  const bytes = await readBytes(req, upload.maxBytes);
+  if (bytes.length === 0) throw new AppError('validation_failed', {}, { fields: [{ field: '(body)', message: '#validation.emptyFile' }] });
+  return bytes;
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const bytes = await readBytes(req, MAX_BODY_BYTES);
+  if (bytes.length === 0) return undefined;
   const type = String(req.headers['content-type'] ?? '');
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = bytes.toString('utf8');
   if (!type.includes('json')) return text;
   try {
     return JSON.parse(text);
@@ -135,8 +148,12 @@ export function createApiRouter(app: App, specs: readonly RouteSpec[]): ApiRoute
         });
         const params = spec.params ? parseInput(spec.params, rawParams) : rawParams;
         const query = spec.query ? parseInput(spec.query, Object.fromEntries(url.searchParams)) : {};
-        const rawBody = UNSAFE.has(method) ? await readBody(req) : undefined;
-        const body = spec.body ? parseInput(spec.body, rawBody ?? {}) : undefined;
+        let body: unknown;
+        if (spec.upload) body = await readUpload(req, spec.upload);
+        else {
+          const rawBody = UNSAFE.has(method) ? await readBody(req) : undefined;
+          body = spec.body ? parseInput(spec.body, rawBody ?? {}) : undefined;
+        }
         const actor: Actor | undefined = principal ? { principal, meta: requestMeta(req, app.config.trustProxy), locale } : undefined;
         const result = await spec.handler({ app, actor: actor as Actor, params, query, body, req });
         if (result instanceof RawResponse) {

@@ -177,19 +177,26 @@ function prepareBearer(db: Database) {
 
 export async function authenticateBearer(app: App, token: string): Promise<Principal | null> {
   const { db } = app;
-  let query = bearerQueries.get(db);
-  if (!query) bearerQueries.set(db, (query = prepareBearer(db)));
-  const [row] = await query.execute({ hash: sha256(token) });
+  const hash = sha256(token);
   const now = app.now();
-  if (!row || row.revokedAt || row.expiresAt <= now || row.user.status !== 'active') return null;
-  // Recording every use would turn each read into a write; once a minute per token is enough.
-  const touched = lastTouched.get(row.tokenId) ?? 0;
-  if (now.getTime() - touched > TOUCH_INTERVAL_MS) {
-    lastTouched.set(row.tokenId, now.getTime());
-    const { apiTokens } = db.t;
-    await db.transaction((tx) => tx.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId)));
+  let entry = app.bearers.get(hash, now.getTime());
+  if (!entry) {
+    let query = bearerQueries.get(db);
+    if (!query) bearerQueries.set(db, (query = prepareBearer(db)));
+    const [row] = await query.execute({ hash });
+    if (!row || row.revokedAt || row.expiresAt <= now || row.user.status !== 'active') return null;
+    entry = { tokenId: row.tokenId, expiresAt: row.expiresAt, scopes: row.scopes as string[] | null, user: authRow(row.user) };
+    app.bearers.set(hash, entry, now.getTime());
   }
-  return resolvePrincipal(db, app.principals, authRow(row.user), 'token', row.scopes as string[] | null);
+  // Recording every use would turn each read into a write; once a minute per token is enough.
+  const { tokenId } = entry;
+  const touched = lastTouched.get(tokenId) ?? 0;
+  if (now.getTime() - touched > TOUCH_INTERVAL_MS) {
+    lastTouched.set(tokenId, now.getTime());
+    const { apiTokens } = db.t;
+    await db.transaction((tx) => tx.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, tokenId)));
+  }
+  return resolvePrincipal(db, app.principals, entry.user, 'token', entry.scopes);
 }
 
 /** Drops expired sessions; run periodically. */

@@ -6,6 +6,7 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database, Db } from '../db/database.server.ts';
+import type { App } from '../app.server.ts';
 import type { DataScope, Position, RoleRule } from '../../shared/domain.ts';
 import { buildAbility, type AppAbility, type RoleForAbility } from '../access/ability.server.ts';
 
@@ -16,6 +17,8 @@ export interface Principal {
   displayName: string;
   authVersion: number;
   orgIds: string[];
+  /** The member organisations and every organisation above them: tasks offered to a district reach its streets' staff. */
+  orgAncestorIds: string[];
   positions: Position[];
   roleCodes: string[];
   ability: AppAbility;
@@ -70,6 +73,10 @@ export async function loadPrincipalCore(db: Database, user: UserAuthRow, tokenSc
   }).from(userRoles).innerJoin(roles, eq(roles.id, userRoles.roleId))
     .where(and(eq(userRoles.tenantId, user.tenantId), eq(userRoles.userId, user.id)));
   const memberOrgIds = [...new Set(member.map((m) => m.orgId))];
+  const memberPaths = memberOrgIds.length
+    ? await r.select({ path: organisations.path }).from(organisations).where(and(eq(organisations.tenantId, user.tenantId), inArray(organisations.id, memberOrgIds)))
+    : [];
+  const orgAncestorIds = [...new Set(memberPaths.flatMap((o) => o.path.split('/').filter(Boolean)))];
   const needsTree = roleRows.some((role) => role.dataScope === 'orgAndBelow' || role.dataScope === 'custom');
   const tree = needsTree
     ? await r.select({ id: organisations.id, path: organisations.path }).from(organisations).where(eq(organisations.tenantId, user.tenantId))
@@ -88,6 +95,7 @@ export async function loadPrincipalCore(db: Database, user: UserAuthRow, tokenSc
     displayName: user.displayName,
     authVersion: user.authVersion,
     orgIds: memberOrgIds,
+    orgAncestorIds,
     positions: [...new Set(member.map((m) => m.position as Position))],
     roleCodes: roleRows.map((role) => role.code),
     ability: buildAbility({ userId: user.id, roles: forAbility, tokenScopes }),
@@ -125,10 +133,14 @@ export async function resolvePrincipal(
   return { ...core, via, tokenScopes };
 }
 
-/** Bumps auth_version so cached abilities are rebuilt (roles, memberships, org tree changed). */
-export async function invalidateUsers(tx: Db, db: Database, tenantId: string, userIds?: string[]): Promise<void> {
+/**
+ * Bumps auth_version so cached abilities are rebuilt (roles, memberships, org tree changed), and
+ * forgets the people's cached bearer tokens in this process.
+ */
+export async function invalidateUsers(tx: Db, app: Pick<App, 'db' | 'bearers'>, tenantId: string, userIds?: string[]): Promise<void> {
   if (userIds && userIds.length === 0) return;
-  const { users } = db.t;
+  const { users } = app.db.t;
   const where = userIds ? and(eq(users.tenantId, tenantId), inArray(users.id, userIds)) : eq(users.tenantId, tenantId);
   await tx.update(users).set({ authVersion: sql`${users.authVersion} + 1` }).where(where);
+  app.bearers.forget({ tenantId, userIds });
 }

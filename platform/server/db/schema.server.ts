@@ -3,6 +3,8 @@
  * Every business row carries `tenant_id`: a deployment hosts several cities (省级统建).
  */
 import type { SchemaKit } from './schema-kit.server.ts';
+import { defineWorkflowSchema } from './schema-workflow.server.ts';
+import { defineCaseSchema } from './schema-cases.server.ts';
 import type { Position, OrgLevel, OrgKind, DataScope, RoleRule, DefinitionKind, DefinitionStatus } from '../../shared/domain.ts';
 
 export function defineSchema(k: SchemaKit) {
@@ -211,6 +213,8 @@ export function defineSchema(k: SchemaKit) {
   return {
     tenants, organisations, grids, users, memberships, roles, userRoles, sessions, apiTokens,
     auditLog, definitions, parameters, calendarDays,
+    ...defineWorkflowSchema(k),
+    ...defineCaseSchema(k),
   };
 }
 

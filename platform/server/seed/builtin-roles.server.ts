@@ -17,6 +17,8 @@ export interface RoleTemplate {
 }
 
 const CONFIG_READ: RoleRule = { action: 'read', subject: ['Dictionary', 'Calendar', 'Definition'] };
+/** Operational staff start processes (cases) and follow them; tasks are theirs by assignment rules. */
+const PROCESS_WORK: RoleRule = { action: ['read', 'create'], subject: ['Process', 'Case'] };
 
 export const BUILTIN_ROLES: RoleTemplate[] = [
   {
@@ -43,23 +45,23 @@ export const BUILTIN_ROLES: RoleTemplate[] = [
   },
   {
     code: 'commandCenter', name: '指挥中心', description: '受理员、值班长、派遣员：全市范围', dataScope: 'all',
-    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User'] }, CONFIG_READ],
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User'] }, CONFIG_READ, PROCESS_WORK],
   },
   {
     code: 'districtStaff', name: '区级业务人员', description: '区级受理、派遣与领导：本区范围', dataScope: 'orgAndBelow',
-    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User'] }, CONFIG_READ],
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User'] }, CONFIG_READ, PROCESS_WORK],
   },
   {
     code: 'inspector', name: '监督员', description: '信息采集与核查：本片区网格', dataScope: 'orgAndBelow',
-    rules: [{ action: 'read', subject: ['Organisation', 'Grid'] }, { action: 'read', subject: 'User', fields: ['id', 'username', 'displayName', 'orgIds', 'positions'] }, CONFIG_READ],
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid'] }, { action: 'read', subject: 'User', fields: ['id', 'username', 'displayName', 'orgIds', 'positions'] }, CONFIG_READ, PROCESS_WORK],
   },
   {
     code: 'handler', name: '处置人员', description: '责任单位处置：本单位', dataScope: 'org',
-    rules: [{ action: 'read', subject: ['Organisation', 'User'] }, CONFIG_READ],
+    rules: [{ action: 'read', subject: ['Organisation', 'User'] }, CONFIG_READ, PROCESS_WORK],
   },
   {
     code: 'leader', name: '市级领导', description: '全市查看', dataScope: 'all',
-    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Role'] }, CONFIG_READ],
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Role', 'Process', 'Case'] }, CONFIG_READ],
   },
 ];
 

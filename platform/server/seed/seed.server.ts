@@ -20,6 +20,15 @@ import { polygonSchema, bboxOf } from '../../shared/schemas/geo.ts';
 import { dictionaryContentSchema, parseDictionaryCsv } from '../../shared/schemas/dictionary-csv.ts';
 
 export const SEEDS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../seeds');
+const TEMPLATE_PROCESSES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../templates/five-domains/processes');
+
+const templateProcessList = z.array(z.object({ key: z.string().min(1), name: z.string().min(1), file: z.string().regex(/^[\w.-]+\.bpmn$/) }));
+
+/** The template's process definitions (validated by the engine's parser in templates/five-domains tests). */
+function templateProcesses(): { key: string; name: string; xml: string }[] {
+  const list = templateProcessList.parse(JSON.parse(readFileSync(join(TEMPLATE_PROCESSES_DIR, 'index.json'), 'utf8')));
+  return list.map((p) => ({ key: p.key, name: p.name, xml: readFileSync(join(TEMPLATE_PROCESSES_DIR, p.file), 'utf8') }));
+}
 
 const tenantFile = z.object({
   code: z.string().min(1), name: z.string().min(1), nameEn: z.string().optional(), regionCode: z.string().regex(/^\d{6}$/),
@@ -171,18 +180,20 @@ export async function seedCity(app: App, folder: string, options: SeedOptions): 
       }
     }
 
-    for (const dict of dictionaries) {
+    const install = async (kind: 'dictionary' | 'process', key: string, name: string, content: unknown) => {
       const [existing] = await tx.select({ id: t.definitions.id }).from(t.definitions)
-        .where(and(eq(t.definitions.tenantId, tid), eq(t.definitions.kind, 'dictionary'), eq(t.definitions.key, dict.key)));
-      if (existing) continue;
-      const { content } = dict;
+        .where(and(eq(t.definitions.tenantId, tid), eq(t.definitions.kind, kind), eq(t.definitions.key, key)));
+      if (existing) return;
       await tx.insert(t.definitions).values({
-        id: newId(), tenantId: tid, kind: 'dictionary', key: dict.key, version: 1, status: 'published', name: dict.key, content,
+        id: newId(), tenantId: tid, kind, key, version: 1, status: 'published', name, content,
         checksum: contentChecksum(content), comment: 'seed', createdBy: 'seed', createdAt: now, updatedAt: now,
         publishedAt: now, publishedBy: 'seed',
       });
-      count('dictionaries', 1);
-    }
+      count(kind === 'dictionary' ? 'dictionaries' : 'processes', 1);
+    };
+    for (const dict of dictionaries) await install('dictionary', dict.key, dict.key, dict.content);
+    // The standard case process every city starts with (templates/five-domains); cities adapt it as new versions.
+    for (const process of templateProcesses()) await install('process', process.key, process.name, { xml: process.xml });
 
     if (Object.keys(inserted).length) {
       await recordAudit(db, tx, { tenantId: tid, actorId: null, actorName: 'seed', action: 'import', objectType: 'tenant', objectId: tid, detail: { folder, inserted } }, { ip: null, userAgent: null }, now);

@@ -112,6 +112,7 @@ export async function revokeApiToken(app: App, actor: Actor, id: string): Promis
     if (row.revokedAt) return;
     const now = app.now();
     await tx.update(t).set({ revokedAt: now }).where(and(eq(t.tenantId, tenantId), eq(t.id, id)));
+    app.bearers.forget({ tokenId: id });
     const before = toApiTokenOutput(row);
     await recordAudit(db, tx, {
       tenantId, actorId: self, actorName: actor.principal.displayName, action: 'revoke_token', objectType: 'apiToken', objectId: id,

@@ -110,6 +110,17 @@ describe('whose tokens', () => {
     expect(new Set(all.map((x) => x.userId)).size).toBeGreaterThan(1);
   });
 
+  it('given a token revoked by another app process, when used, then it works until the cache window (API_TOKEN_CACHE_SECONDS) ends and is refused after', async () => {
+    const issued = (await (await issue(admin, { name: 'other-process' })).json()) as TokenJson;
+    expect((await t.request('GET', '/api/v1/me', { token: issued.token })).status).toBe(200);
+    // Another process sharing the database revokes it: this process's cache is not told.
+    const { apiTokens } = t.app.db.t;
+    await t.app.db.transaction((tx) => tx.update(apiTokens).set({ revokedAt: t.clock.now() }).where(eq(apiTokens.id, issued.id)));
+    expect((await t.request('GET', '/api/v1/me', { token: issued.token })).status).toBe(200);
+    t.clock.advance(t.app.config.apiTokenCacheMs + 1);
+    expect((await t.request('GET', '/api/v1/me', { token: issued.token })).status).toBe(401);
+  });
+
   it('given somebody else\'s token, when a handler revokes it, then 404; the other city\'s admin, then 404', async () => {
     const issued = (await (await issue(admin, { name: 'admin-only' })).json()) as TokenJson;
     const handler = await t.tokenFor('dh.handler3');

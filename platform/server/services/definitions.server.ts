@@ -5,6 +5,9 @@
  * canonical JSON; from then on the row is immutable (database triggers refuse any other change,
  * see db/migrations/{sqlite,pg}/0001_append_only_guards.sql) and only retiring it is allowed.
  */
+import { validateFormDefinition } from '@tongguan/runtime/forms/index';
+import { compileProcess, processContentSchema, processInvalid } from '../workflow/process-models.server.ts';
+import type { Locale } from '../../shared/i18n/index.ts';
 import { and, asc, desc, eq, getTableColumns, inArray, like, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { App, Actor } from '../app.server.ts';
@@ -43,6 +46,22 @@ export function registerDefinitionValidator(kind: DefinitionKind, schema: z.ZodT
 }
 
 registerDefinitionValidator('dictionary', dictionaryContentSchema);
+registerDefinitionValidator('process', processContentSchema);
+registerDefinitionValidator('form', z.record(z.string(), z.unknown()).superRefine((content, ctx) => {
+  const result = validateFormDefinition(content, { locale: 'zh-CN' });
+  if (!result.ok) for (const problem of result.problems) ctx.addIssue({ code: 'custom', path: problem.path ? problem.path.split('.') : [], message: problem.message });
+}));
+
+/**
+ * Checks that need more than the content's shape (a BPMN model must parse and be executable);
+ * run when a draft is published. A failure is a 422 listing every problem with its element.
+ */
+const publishChecks = new Map<DefinitionKind, (app: App, content: unknown, locale: Locale) => Promise<void>>([
+  ['process', async (app, content, locale) => {
+    const { problems, model } = await compileProcess(processContentSchema.parse(content), locale, app.serviceTasks);
+    if (!model) throw processInvalid(problems);
+  }],
+]);
 
 /**
  * Checks content against its kind's validator and returns the parsed content. Failures are 422s
@@ -257,6 +276,7 @@ export async function publishDefinition(app: App, actor: Actor, id: string, raw:
     if (before.status !== 'draft') throw immutable();
     // The kind's validator may have become stricter since the draft was saved.
     validateDefinitionContent(before.kind, before.content);
+    await publishChecks.get(before.kind)?.(app, before.content, actor.locale);
     const now = app.now();
     const after: DefinitionRow = {
       ...before, status: 'published', checksum: contentChecksum(before.content), comment: input.comment,

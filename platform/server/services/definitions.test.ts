@@ -38,16 +38,16 @@ async function actorFor(username: string): Promise<Actor> {
 describe('definition lifecycle', () => {
   it('given a new key, when a draft is created, then version 1 is stored as a draft with exactly one audit row', async () => {
     const since = await t.auditMark();
-    const res = await create({ kind: 'form', key: 'life-form', name: '生命周期表单', content: { fields: [] }, comment: '初稿' });
+    const res = await create({ kind: 'dashboard', key: 'life-form', name: '生命周期表单', content: { fields: [] }, comment: '初稿' });
     expect(res.status).toBe(201);
     const draft = (await res.json()) as Definition;
-    expect(draft).toMatchObject({ kind: 'form', key: 'life-form', version: 1, status: 'draft', checksum: null, content: { fields: [] } });
+    expect(draft).toMatchObject({ kind: 'dashboard', key: 'life-form', version: 1, status: 'draft', checksum: null, content: { fields: [] } });
     const audit = await t.auditSince(since);
     expect(audit.map((r) => [r.action, r.objectType, r.objectId])).toEqual([['create', 'definition', draft.id]]);
   });
 
   it('given a draft, when it is published without a comment, then 422 names the comment and the draft is unchanged', async () => {
-    const draft = await createOk({ kind: 'form', key: 'no-comment', name: '无说明', content: { a: 1 } });
+    const draft = await createOk({ kind: 'dashboard', key: 'no-comment', name: '无说明', content: { a: 1 } });
     const since = await t.auditMark();
     const res = await publish(draft.id);
     expect(res.status).toBe(422);
@@ -81,9 +81,9 @@ describe('definition lifecycle', () => {
   });
 
   it('given a published version, when retired, then it is retired and runtime callers get the latest published version', async () => {
-    const v1 = await createOk({ kind: 'process', key: 'retire-me', name: '停用', content: { steps: 1 } });
+    const v1 = await createOk({ kind: 'dashboard', key: 'retire-me', name: '停用', content: { steps: 1 } });
     await publish(v1.id, 'v1');
-    const v2 = await createOk({ kind: 'process', key: 'retire-me', name: '停用', content: { steps: 2 } });
+    const v2 = await createOk({ kind: 'dashboard', key: 'retire-me', name: '停用', content: { steps: 2 } });
     await publish(v2.id, 'v2');
     const since = await t.auditMark();
     const res = await t.request('POST', `/api/v1/definitions/${v2.id}/retire`, { token: admin });
@@ -91,12 +91,12 @@ describe('definition lifecycle', () => {
     expect((await res.json()) as Definition).toMatchObject({ status: 'retired', version: 2 });
     expect((await t.auditSince(since)).map((r) => r.action)).toEqual(['retire']);
     const tenantId = await t.tenantId();
-    expect(await getPublished(t.app, tenantId, 'process', 'retire-me')).toMatchObject({ version: 1, content: { steps: 1 } });
-    expect(await getPublished(t.app, tenantId, 'process', 'retire-me', 2)).toMatchObject({ status: 'retired', content: { steps: 2 } });
+    expect(await getPublished(t.app, tenantId, 'dashboard', 'retire-me')).toMatchObject({ version: 1, content: { steps: 1 } });
+    expect(await getPublished(t.app, tenantId, 'dashboard', 'retire-me', 2)).toMatchObject({ status: 'retired', content: { steps: 2 } });
   });
 
   it('given a draft, when it is retired, then 422 because only published versions can be retired', async () => {
-    const draft = await createOk({ kind: 'process', key: 'retire-draft', name: '草稿', content: {} });
+    const draft = await createOk({ kind: 'dashboard', key: 'retire-draft', name: '草稿', content: {} });
     const res = await t.request('POST', `/api/v1/definitions/${draft.id}/retire`, { token: admin });
     expect(res.status).toBe(422);
     expect(((await res.json()) as ErrorJson).error.fields?.[0].field).toBe('status');
@@ -113,14 +113,14 @@ describe('definition lifecycle', () => {
 
 describe('drafts and immutability', () => {
   it('given a draft of a key, when another draft of that key is created, then 409 names the key', async () => {
-    await createOk({ kind: 'form', key: 'one-draft', name: '草稿', content: {} });
-    const res = await create({ kind: 'form', key: 'one-draft', name: '草稿', content: {} });
+    await createOk({ kind: 'dashboard', key: 'one-draft', name: '草稿', content: {} });
+    const res = await create({ kind: 'dashboard', key: 'one-draft', name: '草稿', content: {} });
     expect(res.status).toBe(409);
     expect(((await res.json()) as ErrorJson).error.fields?.[0].field).toBe('key');
   });
 
   it('given a published version, when it is patched through the API, then 409 immutable and nothing changes', async () => {
-    const draft = await createOk({ kind: 'form', key: 'frozen', name: '冻结', content: { v: 1 } });
+    const draft = await createOk({ kind: 'dashboard', key: 'frozen', name: '冻结', content: { v: 1 } });
     const published = (await (await publish(draft.id, '发布')).json()) as Definition;
     const res = await t.request('PATCH', `/api/v1/definitions/${draft.id}`, { token: admin, body: { content: { v: 2 }, expectedUpdatedAt: published.updatedAt } });
     expect(res.status).toBe(409);
@@ -129,7 +129,7 @@ describe('drafts and immutability', () => {
   });
 
   it('given a published row, when its content is updated or the row deleted directly in the database, then the trigger refuses', async () => {
-    const draft = await createOk({ kind: 'form', key: 'trigger', name: '触发器', content: { v: 1 } });
+    const draft = await createOk({ kind: 'dashboard', key: 'trigger', name: '触发器', content: { v: 1 } });
     await publish(draft.id, '发布');
     const d = t.app.db.t.definitions;
     const updateError = await t.app.db.transaction((tx) => tx.update(d).set({ content: { v: 2 } }).where(eq(d.id, draft.id))).then(() => null, (e: unknown) => e);
@@ -141,7 +141,7 @@ describe('drafts and immutability', () => {
   });
 
   it('given a draft, when saved with its current updatedAt, then the content changes and one audit row holds before and after', async () => {
-    const draft = await createOk({ kind: 'form', key: 'edit-me', name: '编辑', content: { v: 1 } });
+    const draft = await createOk({ kind: 'dashboard', key: 'edit-me', name: '编辑', content: { v: 1 } });
     const since = await t.auditMark();
     const res = await t.request('PATCH', `/api/v1/definitions/${draft.id}`, { token: admin, body: { content: { v: 2 }, name: '已编辑', expectedUpdatedAt: draft.updatedAt } });
     expect(res.status).toBe(200);
@@ -154,7 +154,7 @@ describe('drafts and immutability', () => {
   });
 
   it('given two editors holding the same updatedAt, when both save at once, then one succeeds and the other gets 409 version_conflict', async () => {
-    const draft = await createOk({ kind: 'form', key: 'race', name: '并发', content: { v: 0 } });
+    const draft = await createOk({ kind: 'dashboard', key: 'race', name: '并发', content: { v: 0 } });
     const save = (v: number) => t.request('PATCH', `/api/v1/definitions/${draft.id}`, { token: admin, body: { content: { v }, expectedUpdatedAt: draft.updatedAt } });
     const responses = await Promise.all([save(1), save(2)]);
     expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
@@ -174,14 +174,14 @@ describe('drafts and immutability', () => {
   });
 
   it('given content that is not a JSON object, when a draft is created, then 422 names content', async () => {
-    const res = await create({ kind: 'form', key: 'not-object', name: '数组', content: [1, 2] });
+    const res = await create({ kind: 'dashboard', key: 'not-object', name: '数组', content: [1, 2] });
     expect(res.status).toBe(422);
     expect(((await res.json()) as ErrorJson).error.fields?.map((f) => f.field)).toEqual(['content']);
   });
 
   it('given content over 1 MiB, when a draft is created by a service caller, then 422 names content and nothing is written', async () => {
     const actor = await actorFor('admin');
-    const error = await createDraft(t.app, actor, { kind: 'form', key: 'huge', name: '过大', content: { blob: 'x'.repeat(1024 * 1024) } }).then(() => null, (e: unknown) => e);
+    const error = await createDraft(t.app, actor, { kind: 'dashboard', key: 'huge', name: '过大', content: { blob: 'x'.repeat(1024 * 1024) } }).then(() => null, (e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).fields?.[0]).toEqual({ field: 'content', message: '#validation.contentTooLarge' });
     const list = (await (await t.request('GET', '/api/v1/definitions?key=huge', { token: admin })).json()) as Definition[];
@@ -191,12 +191,12 @@ describe('drafts and immutability', () => {
 
 describe('definition permissions and tenants', () => {
   it('given a command-centre operator who may only read definitions, when creating one, then 403', async () => {
-    const res = await create({ kind: 'form', key: 'not-allowed', name: '无权', content: {} }, await t.tokenFor('cc.intake1'));
+    const res = await create({ kind: 'dashboard', key: 'not-allowed', name: '无权', content: {} }, await t.tokenFor('cc.intake1'));
     expect(res.status).toBe(403);
   });
 
   it('given a definition of the demo city, when the other city\'s admin reads it, then 404', async () => {
-    const draft = await createOk({ kind: 'form', key: 'private', name: '本市', content: {} });
+    const draft = await createOk({ kind: 'dashboard', key: 'private', name: '本市', content: {} });
     const res = await t.request('GET', `/api/v1/definitions/${draft.id}`, { token: await t.tokenFor('other.admin') });
     expect(res.status).toBe(404);
   });

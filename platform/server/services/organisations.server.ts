@@ -85,7 +85,7 @@ export async function createOrganisation(app: App, actor: Actor, raw: unknown): 
     };
     await tx.insert(db.t.organisations).values(row);
     // Subtree scopes (本部门及下级) now include the new node: rebuild cached abilities.
-    await invalidateUsers(tx, db, tenantId);
+    await invalidateUsers(tx, app, tenantId);
     await auditAs(app, tx, actor, { action: 'create', objectType: 'organisation', objectId: id, after: row }, now);
     return toOrganisationOutput(row);
   });
@@ -132,7 +132,7 @@ export async function updateOrganisation(app: App, actor: Actor, id: string, raw
       parentId: after.parentId, code: after.code, name: after.name, nameEn: after.nameEn, level: after.level,
       kind: after.kind, unitType: after.unitType, sort: after.sort, updatedAt: now,
     }).where(eq(o.id, id));
-    if (moving) await invalidateUsers(tx, db, tenantId);
+    if (moving) await invalidateUsers(tx, app, tenantId);
     await auditAs(app, tx, actor, { action: 'update', objectType: 'organisation', objectId: id, before, after }, now);
     return toOrganisationOutput(after);
   });
@@ -158,7 +158,7 @@ export async function deleteOrganisation(app: App, actor: Actor, id: string): Pr
       throw new AppError('conflict', { object: 'organisation', detail: before.name }, { fields: blockers.map((message) => ({ field: 'id', message })) });
     }
     await tx.delete(o).where(eq(o.id, id));
-    await invalidateUsers(tx, db, tenantId);
+    await invalidateUsers(tx, app, tenantId);
     await auditAs(app, tx, actor, { action: 'delete', objectType: 'organisation', objectId: id, before });
   });
 }

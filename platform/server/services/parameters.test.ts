@@ -17,7 +17,7 @@ describe('parameters', () => {
     const res = await t.request('GET', '/api/v1/parameters', { token: admin, headers: { 'accept-language': 'en' } });
     expect(res.status).toBe(200);
     const list = (await res.json()) as Parameter[];
-    expect(list.map((p) => p.key)).toEqual(['calendar.workingTime', 'case.numberRule', 'map.basemapUrl', 'security.passwordExpiryDays']);
+    expect(list.map((p) => p.key)).toEqual(['calendar.workingTime', 'case.deadlines', 'case.numberRule', 'map.basemapUrl', 'security.passwordExpiryDays']);
     const byKey = Object.fromEntries(list.map((p) => [p.key, p]));
     expect(byKey['case.numberRule']).toMatchObject({ isDefault: true, value: { pattern: '{yyyyMMdd}{seq:4}' }, schema: { type: 'object' } });
     expect(byKey['case.numberRule'].description).toMatch(/^Case number rule/);

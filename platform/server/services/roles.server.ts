@@ -155,7 +155,7 @@ export async function updateRole(app: App, actor: Actor, id: string, raw: unknow
       scopeOrgIds: after.scopeOrgIds, scopeGridIds: after.scopeGridIds, updatedAt: now,
     }).where(and(eq(r.tenantId, tenantId), eq(r.id, id)));
     const holders = await holderIds(tx, app, tenantId, id);
-    await invalidateUsers(tx, db, tenantId, holders);
+    await invalidateUsers(tx, app, tenantId, holders);
     await recordAudit(db, tx, {
       tenantId, actorId: actor.principal.userId, actorName: actor.principal.displayName, action: 'update', objectType: 'role', objectId: id, before, after,
     }, actor.meta, now);

@@ -371,7 +371,7 @@ export async function updateUser(app: App, actor: Actor, id: string, raw: unknow
       .where(and(eq(u.tenantId, tenantId), eq(u.id, id)));
     if (memberships) await writeMemberships(tx, app, tenantId, id, memberships);
     if (patch.roleIds) await writeRoles(tx, app, tenantId, id, nextRoles);
-    if (memberships || patch.roleIds || row.status !== before.row.status) await invalidateUsers(tx, db, tenantId, [id]);
+    if (memberships || patch.roleIds || row.status !== before.row.status) await invalidateUsers(tx, app, tenantId, [id]);
     const after: LoadedUser = { row, memberships: nextMemberships, roles: nextRoles };
     await recordAudit(db, tx, {
       tenantId, actorId: actor.principal.userId, actorName: actor.principal.displayName, action: 'update',
@@ -466,7 +466,7 @@ export async function deleteUser(app: App, actor: Actor, id: string): Promise<vo
     const now = app.now();
     await tx.update(u).set({ status: 'disabled', updatedAt: now }).where(and(eq(u.tenantId, tenantId), eq(u.id, id)));
     await endSessions(tx, app, tenantId, id);
-    await invalidateUsers(tx, db, tenantId, [id]);
+    await invalidateUsers(tx, app, tenantId, [id]);
     await recordAudit(db, tx, {
       tenantId, actorId: actor.principal.userId, actorName: actor.principal.displayName, action: 'disable', objectType: 'user', objectId: id,
       before: { status: before.row.status }, after: { status: 'disabled' },

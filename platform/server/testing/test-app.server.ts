@@ -40,6 +40,8 @@ export type AuditMark = number;
 
 export interface TestApp {
   app: App;
+  /** Where the test database is, so a child process can open the same one. */
+  database: { url: string; pgSchema?: string };
   clock: TestClock;
   baseUrl: string;
   /** Sends a request to the running server. */
@@ -80,7 +82,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const dir = usePg ? undefined : mkdtempSync(join(tmpdir(), 'tongguan-test-'));
   const schema = usePg ? `t_${randomBytes(6).toString('hex')}` : undefined;
   const databaseUrl = usePg ? url : `file:${join(dir as string, 'test.db')}`;
-  const config = { ...loadConfig({ NODE_ENV: 'test', DEMO_PASSWORD: TEST_PASSWORD, DATABASE_URL: databaseUrl }), ...options.config };
+  const filesDir = mkdtempSync(join(tmpdir(), 'tongguan-files-'));
+  const config = { ...loadConfig({ NODE_ENV: 'test', DEMO_PASSWORD: TEST_PASSWORD, DATABASE_URL: databaseUrl }), filesDir, ...options.config };
   const db = await openDatabase(databaseUrl, { pgSchema: schema, poolSize: 5 });
   const clock = testClock();
   const app = createApp(config, db, clock.now);
@@ -109,7 +112,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   }
 
   return {
-    app, clock, baseUrl, request,
+    app, clock, baseUrl, request, database: { url: databaseUrl, pgSchema: schema },
     async tokenFor(username) {
       const cached = tokens.get(username);
       if (cached) return cached;
@@ -138,6 +141,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       if (usePg && db.raw.kind === 'postgres') await db.raw.pool.query(`DROP SCHEMA ${schema} CASCADE`);
       await db.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
+      rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }

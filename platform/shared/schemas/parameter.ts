@@ -16,6 +16,15 @@ export const caseNumberRuleSchema = z.object({
   ),
 });
 
+/**
+ * Handling time limits of cases in working hours (GB/T 30428.8 sets limits per category; the
+ * city configures its own): the most specific category-code prefix wins, else `defaultHours`.
+ */
+export const caseDeadlinesSchema = z.object({
+  defaultHours: z.number().positive().max(24 * 365),
+  byCategory: z.record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/), z.number().positive().max(24 * 365)),
+});
+
 /** Tile URL template of the base map, e.g. https://tiles.example.gov.cn/{z}/{x}/{y}.png; null = built-in. */
 export const basemapUrlSchema = z.string().trim().max(500).regex(/^https?:\/\/[^\s<>"]+$/, { message: '#validation.url' }).nullable();
 
@@ -38,6 +47,11 @@ export const BUILTIN_PARAMETERS = {
     schema: caseNumberRuleSchema,
     defaultValue: { pattern: '{yyyyMMdd}{seq:4}' },
     descriptionKey: 'parameterDescriptions.caseNumberRule',
+  }),
+  'case.deadlines': parameter({
+    schema: caseDeadlinesSchema,
+    defaultValue: { defaultHours: 16, byCategory: { E04: 2, P01: 8 } },
+    descriptionKey: 'parameterDescriptions.caseDeadlines',
   }),
   'calendar.workingTime': parameter({
     schema: workingTimeSchema,

@@ -1,0 +1,209 @@
+/**
+ * The case closed loop through the API with the demo city's people (Hunan guide 4.1.2: 信息采集 →
+ * 案件建立 → 任务派遣 → 任务处理 → 处理反馈 → 核查结案 → 绩效考核), with 退回/重新派遣,
+ * 申请延期, 返工, 挂账, 作废, 督办 and the data scope of cases.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { createTestApp, type TestApp } from '../testing/test-app.server.ts';
+import { fireDueTimers } from '../workflow/scheduler.server.ts';
+
+interface Case { id: string; caseNumber: string; status: string; gridId: string | null; districtOrgId: string | null; dueAt: string | null; deadlineHours: number; overdue: boolean; timeline: { elementId: string; by: string | null; comment: string | null }[] }
+interface Task { id: string; elementId: string; status: string; dueAt: string | null }
+
+let t: TestApp;
+let point: { lng: number; lat: number };
+let unitId: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  const g = t.app.db.t.grids;
+  const [grid] = await t.app.db.read.select({ bbox: g.bbox }).from(g).where(eq(g.orgId, await t.orgId('demo-dh-lq-jx')));
+  const [minX, minY, maxX, maxY] = grid.bbox;
+  point = { lng: (minX + maxX) / 2, lat: (minY + maxY) / 2 };
+  unitId = await t.orgId('demo-dh-lq-zfzd');
+});
+afterAll(() => t.close());
+
+const as = (username: string) => t.tokenFor(username);
+
+async function report(overrides: Record<string, unknown> = {}): Promise<Case> {
+  const res = await t.request('POST', '/api/v1/cases', {
+    token: await as('dh.inspector1'),
+    body: { title: '井盖缺失', description: '泉城路人行道供水井盖缺失', address: '泉城路 188 号', location: point, source: 'inspector', categoryCode: 'P01001', ...overrides },
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as Case;
+}
+
+const getCase = async (id: string) => (await (await t.request('GET', `/api/v1/cases/${id}`, { token: await as('admin') })).json()) as Case;
+
+/** The open task of a stage in the case's process, as its candidate sees it in the inbox. */
+async function taskOf(c: Case, elementId: string, username: string): Promise<Task> {
+  const instanceId = ((await (await t.request('GET', `/api/v1/cases/${c.id}`, { token: await as('admin') })).json()) as { processInstanceId: string }).processInstanceId;
+  const inbox = (await (await t.request('GET', `/api/v1/tasks?view=inbox&instanceId=${instanceId}`, { token: await as(username) })).json()) as Task[];
+  const task = inbox.find((x) => x.elementId === elementId);
+  if (!task) throw new Error(`${username} has no ${elementId} task for case ${c.caseNumber}`);
+  return task;
+}
+
+async function complete(c: Case, elementId: string, username: string, variables: Record<string, unknown> = {}, comment?: string): Promise<Case> {
+  const task = await taskOf(c, elementId, username);
+  const res = await t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: await as(username), body: { variables, comment } });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return getCase(c.id);
+}
+
+describe('reporting a case', () => {
+  it('given an inspector on the street, when reporting with a location, then the case is numbered by the rule, placed in its grid and district, and waits for registration', async () => {
+    const c = await report();
+    expect(c.caseNumber).toMatch(/^\d{8}\d{4}$/);
+    expect(c.status).toBe('reported');
+    expect(c.gridId).not.toBeNull();
+    expect(c.districtOrgId).toBe(await t.orgId('demo-dh'));
+    expect(c.deadlineHours).toBe(8);
+    const next = await report();
+    expect(Number(next.caseNumber.slice(-4))).toBe(Number(c.caseNumber.slice(-4)) + 1);
+  });
+
+  it('given a category or source not in the dictionaries, when reporting, then 422 names the field and nothing is written', async () => {
+    const c = t.app.db.t.cases;
+    const before = (await t.app.db.read.select({ id: c.id }).from(c)).length;
+    const bodies: [string, Record<string, string>][] = [['categoryCode', { categoryCode: 'X99' }], ['source', { source: 'rumour' }]];
+    for (const [field, body] of bodies) {
+      const res = await t.request('POST', '/api/v1/cases', {
+        token: await as('dh.inspector1'), body: { ...{ source: 'inspector', categoryCode: 'P01001', title: 't', description: 'd' }, ...body },
+      });
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { error: { fields: { field: string }[] } }).error.fields.map((f) => f.field)).toEqual([field]);
+    }
+    expect((await t.app.db.read.select({ id: c.id }).from(c)).length).toBe(before);
+  });
+});
+
+describe('the closed loop', () => {
+  it('given a reported case, when it is registered, dispatched, returned, re-dispatched, extended, handled, reworked, verified and closed, then every status follows and the timeline records who did what', async () => {
+    let c = await report();
+    c = await complete(c, 'register', 'cc.dispatcher1', {}, '属实，立案');
+    expect(c.status).toBe('registered');
+    c = await complete(c, 'dispatch', 'cc.dispatcher1', { responsibleUnitId: unitId });
+    expect(c.status).toBe('dispatched');
+    expect(c.dueAt).not.toBeNull();
+    c = await complete(c, 'handle', 'dh.handler2', { outcome: 'return' }, '不属本单位');
+    expect(c.status).toBe('registered');
+    c = await complete(c, 'dispatch', 'cc.dispatcher1', { responsibleUnitId: unitId, decision: 'dispatch' });
+    expect(c.status).toBe('dispatched');
+    c = await complete(c, 'handle', 'dh.handler2', { outcome: 'extend', extraHours: 8 }, '需采购井盖');
+    c = await complete(c, 'approveExtension', 'cc.dispatcher1', { approved: true });
+    expect(c.deadlineHours).toBe(16);
+    c = await complete(c, 'handle', 'dh.handler2', { outcome: 'done' }, '已更换井盖');
+    expect(c.status).toBe('handled');
+    c = await complete(c, 'verify', 'dh.inspector1', { passed: false }, '井盖未固定');
+    expect(c.status).toBe('dispatched');
+    c = await complete(c, 'handle', 'dh.handler2', { outcome: 'done' }, '已固定');
+    c = await complete(c, 'verify', 'dh.inspector1', { passed: true });
+    expect(c.status).toBe('handled');
+    c = await complete(c, 'close', 'cc.dispatcher1', {}, '结案');
+    expect(c.status).toBe('closed');
+    const stages = c.timeline.map((s) => s.elementId);
+    expect(stages).toEqual(['reported', 'register', 'dispatch', 'handle', 'dispatch', 'handle', 'approveExtension', 'handle', 'verify', 'handle', 'verify', 'close', 'closed']);
+    expect(c.timeline.find((s) => s.comment === '已更换井盖')?.by).toBe(await t.userId('dh.handler2'));
+  });
+
+  it('given a case not worth registering, when the intake voids it, then it is voided (作废) and leaves the open lists', async () => {
+    let c = await report();
+    c = await complete(c, 'register', 'cc.dispatcher1', { decision: 'void' }, '重复上报');
+    expect(c.status).toBe('voided');
+    const open = (await (await t.request('GET', '/api/v1/cases?status=reported', { token: await as('admin') })).json()) as { items: Case[] };
+    expect(open.items.map((x) => x.id)).not.toContain(c.id);
+  });
+
+  it('given a registered case, when parked (挂账) and resumed, then it goes suspended → registered', async () => {
+    let c = await report();
+    c = await complete(c, 'register', 'cc.dispatcher1');
+    c = await complete(c, 'dispatch', 'cc.dispatcher1', { decision: 'suspend' });
+    expect(c.status).toBe('suspended');
+    c = await complete(c, 'suspended', 'cc.dispatcher1');
+    expect(c.status).toBe('registered');
+  });
+
+  it('given a dispatched case past its working-hours deadline, when timers run, then it is listed overdue and a supervision task (督办) opens for leaders', async () => {
+    let c = await report({ source: 'inspector', categoryCode: 'E04001' });
+    c = await complete(c, 'register', 'cc.dispatcher1');
+    c = await complete(c, 'dispatch', 'cc.dispatcher1', { responsibleUnitId: unitId });
+    expect(c.deadlineHours).toBe(2);
+    const overdueBefore = (await (await t.request('GET', '/api/v1/cases?overdue=true', { token: await as('admin') })).json()) as { items: Case[] };
+    expect(overdueBefore.items.map((x) => x.id)).not.toContain(c.id);
+    t.clock.set(new Date(new Date(c.dueAt as string).getTime() + 60_000));
+    await fireDueTimers(t.app);
+    const overdue = (await (await t.request('GET', '/api/v1/cases?overdue=true', { token: await as('admin') })).json()) as { items: Case[] };
+    expect(overdue.items.map((x) => x.id)).toContain(c.id);
+    expect((await taskOf(c, 'supervise', 'city.leader')).status).toBe('open');
+    expect((await getCase(c.id)).status).toBe('dispatched');
+  });
+});
+
+describe('who sees which case', () => {
+  it('given a case in 东湖区, when another district\'s inspector lists or reads it, then it is not there; the responsible unit\'s handler sees it', async () => {
+    let c = await report();
+    c = await complete(c, 'register', 'cc.dispatcher1');
+    c = await complete(c, 'dispatch', 'cc.dispatcher1', { responsibleUnitId: unitId });
+    const other = await as('xl.inspector1');
+    const list = (await (await t.request('GET', '/api/v1/cases', { token: other })).json()) as { items: Case[] };
+    expect(list.items.map((x) => x.id)).not.toContain(c.id);
+    expect((await t.request('GET', `/api/v1/cases/${c.id}`, { token: other })).status).toBe(404);
+    expect((await t.request('GET', `/api/v1/cases/${c.id}`, { token: await as('dh.handler2') })).status).toBe(200);
+  });
+});
+
+describe('photos before and after handling', () => {
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 1)]);
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 2)]);
+
+  async function upload(username: string, bytes: Buffer, type: string, name = '现场照片.jpg'): Promise<Response> {
+    const res = await fetch(`${t.baseUrl}/api/v1/attachments`, {
+      method: 'POST', body: new Uint8Array(bytes),
+      headers: { authorization: `Bearer ${await as(username)}`, 'content-type': type, 'x-file-name': encodeURIComponent(name) },
+    });
+    return res;
+  }
+
+  it('given photos uploaded by the reporter and the handler, when the case is reported and handled with them, then the case lists them by stage and its readers can download them', async () => {
+    const before = (await (await upload('dh.inspector1', jpeg, 'image/jpeg')).json()) as { id: string; name: string };
+    expect(before.name).toBe('现场照片.jpg');
+    let c = await report({ attachmentIds: [before.id] });
+    c = await complete(c, 'register', 'cc.dispatcher1');
+    c = await complete(c, 'dispatch', 'cc.dispatcher1', { responsibleUnitId: unitId });
+    const afterRes = await upload('dh.handler2', png, 'image/png', '处置后.png');
+    expect(afterRes.status).toBe(201);
+    const after = (await afterRes.json()) as { id: string };
+    const task = await taskOf(c, 'handle', 'dh.handler2');
+    const done = await t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: await as('dh.handler2'), body: { variables: { outcome: 'done' }, attachmentIds: [after.id] } });
+    expect(done.status).toBe(200);
+    const full = (await (await t.request('GET', `/api/v1/cases/${c.id}`, { token: await as('admin') })).json()) as { attachments: { id: string; stage: string }[] };
+    expect(full.attachments.map((a) => [a.id, a.stage])).toEqual([[before.id, 'before'], [after.id, 'after']]);
+    const download = await fetch(`${t.baseUrl}/api/v1/attachments/${after.id}`, { headers: { authorization: `Bearer ${await as('cc.dispatcher1')}` } });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await download.arrayBuffer()).equals(png)).toBe(true);
+    expect((await fetch(`${t.baseUrl}/api/v1/attachments/${after.id}`, { headers: { authorization: `Bearer ${await as('xl.inspector1')}` } })).status).toBe(404);
+  });
+
+  it('given a file whose content is not what its type claims, or too large, when uploaded, then 415 or 413 and nothing is stored', async () => {
+    const a = t.app.db.t.attachments;
+    const count = async () => (await t.app.db.read.select({ id: a.id }).from(a)).length;
+    const before = await count();
+    expect((await upload('dh.inspector1', Buffer.from('<script>alert(1)</script>'), 'image/jpeg')).status).toBe(415);
+    expect((await upload('dh.inspector1', jpeg, 'text/html')).status).toBe(415);
+    expect((await upload('dh.inspector1', Buffer.concat([jpeg, Buffer.alloc(10 * 1024 * 1024)]), 'image/jpeg')).status).toBe(413);
+    expect(await count()).toBe(before);
+  });
+
+  it('given somebody else\'s upload, when reporting a case with it, then 422 names the attachment and no case is created', async () => {
+    const theirs = (await (await upload('xl.inspector1', jpeg, 'image/jpeg')).json()) as { id: string };
+    const res = await t.request('POST', '/api/v1/cases', {
+      token: await as('dh.inspector1'), body: { source: 'inspector', categoryCode: 'P01001', title: 't', description: 'd', location: point, attachmentIds: [theirs.id] },
+    });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { error: { fields: { field: string }[] } }).error.fields.map((f) => f.field)).toEqual(['attachmentIds.0']);
+  });
+});

@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { createTestApp, type TestApp, type ErrorJson } from '../testing/test-app.server.ts';
+import { fireDueTimers } from './scheduler.server.ts';
+
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
+
+interface Task { id: string; elementId: string; status: string; dueAt: string | null; formDefinitionId: string | null }
+interface Instance { id: string; status: string; definitionVersion: number; variables: Record<string, unknown>; activities: { elementId: string; endedAt: string | null }[]; tasks: Task[] }
+
+let t: TestApp;
+let admin: string;
+beforeAll(async () => { t = await createTestApp(); admin = await t.tokenFor('admin'); });
+afterAll(() => t.close());
+
+async function publish(kind: 'process' | 'form', key: string, content: unknown): Promise<Response> {
+  const created = await t.request('POST', '/api/v1/definitions', { token: admin, body: { kind, key, name: key, content } });
+  expect(created.status).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  return t.request('POST', `/api/v1/definitions/${id}/publish`, { token: admin, body: { comment: 'test' } });
+}
+
+async function publishOk(kind: 'process' | 'form', key: string, content: unknown): Promise<void> {
+  const res = await publish(kind, key, content);
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+async function start(processKey: string, variables: Record<string, unknown> = {}, token = admin): Promise<Instance> {
+  const res = await t.request('POST', '/api/v1/process-instances', { token, body: { processKey, variables } });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as Instance;
+}
+
+const instance = async (id: string) => (await (await t.request('GET', `/api/v1/process-instances/${id}`, { token: admin })).json()) as Instance;
+const openTask = (i: Instance, elementId: string) => i.tasks.find((task) => task.elementId === elementId && (task.status === 'open' || task.status === 'claimed')) as Task;
+
+describe('process definitions are checked when published', () => {
+  it('given a model with an element the engine does not support, when published, then 422 names the element and nothing is published', async () => {
+    const res = await publish('process', 'bad', { xml: fixture('bad.bpmn') });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as ErrorJson & { error: { fields: { field: string }[] } };
+    expect(body.error.fields.map((f) => f.field)).toContain('content.xml#cx');
+    const d = t.app.db.t.definitions;
+    const [row] = await t.app.db.read.select({ status: d.status }).from(d).where(eq(d.key, 'bad'));
+    expect(row.status).toBe('draft');
+  });
+});
+
+describe('running a published process through the API', () => {
+  beforeAll(async () => {
+    await publishOk('process', 'approval', { xml: fixture('approval.bpmn') });
+    await publishOk('process', 'unassigned', { xml: fixture('unassigned.bpmn') });
+    await publishOk('process', 'timeout', { xml: fixture('timeout.bpmn') });
+  });
+
+  it('given a started instance, when the candidates complete their tasks, then the gateway condition routes it and it completes with its history', async () => {
+    const dispatcher = await t.tokenFor('cc.dispatcher1');
+    const started = await start('approval', { level: 3, source: 'hotline' }, dispatcher);
+    expect(started.status).toBe('active');
+    const review = openTask(started, 'review');
+    expect(review.dueAt).not.toBeNull();
+    const inbox = (await (await t.request('GET', '/api/v1/tasks?view=candidate', { token: dispatcher })).json()) as Task[];
+    expect(inbox.map((task) => task.id)).toContain(review.id);
+    const handlerInbox = (await (await t.request('GET', '/api/v1/tasks', { token: await t.tokenFor('water.handler') })).json()) as Task[];
+    expect(handlerInbox.map((task) => task.id)).not.toContain(review.id);
+
+    const since = await t.auditMark();
+    const done = await t.request('POST', `/api/v1/tasks/${review.id}/complete`, { token: dispatcher, body: { comment: '同意' } });
+    expect(done.status, await done.clone().text()).toBe(200);
+    expect((await t.auditSince(since)).map((a) => a.action)).toEqual(['complete_task']);
+    const handle = openTask(await instance(started.id), 'handle');
+    expect(handle).toBeDefined();
+    const handled = await t.request('POST', `/api/v1/tasks/${handle.id}/complete`, { token: await t.tokenFor('water.handler'), body: {} });
+    expect(handled.status).toBe(200);
+    const finished = await instance(started.id);
+    expect(finished.status).toBe('completed');
+    expect(finished.activities.map((a) => a.elementId)).toEqual(['start', 'review', 'decide', 'handle', 'endDone']);
+    expect(finished.activities.every((a) => a.endedAt !== null)).toBe(true);
+  });
+
+  it('given a condition that does not hold, when the review completes, then the default flow ends the instance', async () => {
+    const started = await start('approval', { level: 1, source: 'hotline' });
+    await t.request('POST', `/api/v1/tasks/${openTask(started, 'review').id}/complete`, { token: admin, body: {} });
+    const finished = await instance(started.id);
+    expect(finished.status).toBe('completed');
+    expect(finished.activities.map((a) => a.elementId)).toContain('endRejected');
+  });
+
+  it('given a task without assignment rules, when a non-administrator tries it, then 404; the process administrator completes it', async () => {
+    const started = await start('unassigned');
+    const task = openTask(started, 'task');
+    const handler = await t.tokenFor('water.handler');
+    expect((await t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: handler, body: {} })).status).toBe(404);
+    expect((await t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: admin, body: {} })).status).toBe(200);
+    expect((await instance(started.id)).status).toBe('completed');
+  });
+
+  it('given two people completing the same task at once, then exactly one succeeds and the other gets 409', async () => {
+    const started = await start('unassigned');
+    const task = openTask(started, 'task');
+    const results = await Promise.all([
+      t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: admin, body: {} }),
+      t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: admin, body: {} }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const loser = results.find((r) => r.status === 409) as Response;
+    expect(((await loser.json()) as ErrorJson).error.code).toBe('task_not_open');
+    const finished = await instance(started.id);
+    expect(finished.status).toBe('completed');
+    expect(finished.activities.filter((a) => a.elementId === 'end')).toHaveLength(1);
+  });
+
+  it('given a running v1 instance, when v2 is published, then the instance finishes on v1 and new instances start on v2', async () => {
+    const v1 = await start('unassigned');
+    const v2Xml = fixture('unassigned.bpmn').replace('name="无人指派"', 'name="第二版"').replace('<endEvent id="end"/>', '<endEvent id="end" name="v2"/>');
+    await publishOk('process', 'unassigned', { xml: v2Xml });
+    const v2 = await start('unassigned');
+    expect(v1.definitionVersion).toBe(1);
+    expect(v2.definitionVersion).toBe(2);
+    await t.request('POST', `/api/v1/tasks/${openTask(v1, 'task').id}/complete`, { token: admin, body: {} });
+    const done = await instance(v1.id);
+    expect(done.status).toBe('completed');
+    expect(done.definitionVersion).toBe(1);
+  });
+
+  it('given an interrupting timer on a task, when the clock passes it and the scheduler runs, then the task is cancelled and the escalation task opens', async () => {
+    const started = await start('timeout');
+    const wait = openTask(started, 'wait');
+    expect(await fireDueTimers(t.app)).toBe(0);
+    t.clock.advance(2 * 3_600_000 + 1);
+    expect(await fireDueTimers(t.app)).toBe(1);
+    const after = await instance(started.id);
+    expect(after.tasks.find((task) => task.id === wait.id)?.status).toBe('cancelled');
+    expect(openTask(after, 'escalated')).toBeDefined();
+    expect(await fireDueTimers(t.app)).toBe(0);
+    const late = await t.request('POST', `/api/v1/tasks/${wait.id}/complete`, { token: admin, body: {} });
+    expect(late.status).toBe(409);
+  });
+});
+
+describe('forms on tasks', () => {
+  const form = {
+    display: 'form',
+    components: [
+      { type: 'textfield', key: 'opinion', label: '处理意见', input: true, validate: { required: true, maxLength: 50 } },
+      { type: 'number', key: 'amount', label: '金额', input: true, validate: { min: 0 } },
+    ],
+  };
+
+  it('given a task bound to a form, when the submission is invalid, then 422 per field and nothing is written; a valid one completes the task with only the form\'s fields', async () => {
+    await publishOk('form', 'opinion-form', form);
+    const xml = fixture('unassigned.bpmn').replace('id="unassigned"', 'id="with-form"').replace('<userTask id="task" name="无人指派"/>', '<userTask id="task" name="填写意见" tg:formKey="opinion-form"/>')
+      .replace('xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"', 'xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:tg="http://tongguan.dev/schema/bpmn/1.0"');
+    await publishOk('process', 'with-form', { xml });
+    const started = await start('with-form');
+    const task = openTask(started, 'task');
+    expect(task.formDefinitionId).not.toBeNull();
+    const since = await t.auditMark();
+    const bad = await t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: admin, body: { formData: { amount: -1 } } });
+    expect(bad.status).toBe(422);
+    const fields = ((await bad.json()) as { error: { fields: { field: string }[] } }).error.fields.map((f) => f.field).sort();
+    expect(fields).toEqual(['formData.amount', 'formData.opinion']);
+    expect(await t.auditSince(since)).toHaveLength(0);
+    expect(openTask(await instance(started.id), 'task').status).toBe('open');
+
+    const good = await t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: admin, body: { formData: { opinion: '已处理', amount: 5, smuggled: 'x' } } });
+    expect(good.status, await good.clone().text()).toBe(200);
+    const finished = await instance(started.id);
+    expect(finished.status).toBe('completed');
+    expect(finished.variables).toMatchObject({ opinion: '已处理', amount: 5 });
+    expect(finished.variables).not.toHaveProperty('smuggled');
+  });
+
+  it('given the published form, when the designer preview validates data, then 200 with the kept data or 422 per field in the caller\'s language', async () => {
+    const ok = await t.request('POST', '/api/v1/forms/opinion-form/validate', { token: admin, body: { data: { opinion: '好', extra: 1 } } });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ data: { opinion: '好' } });
+    const bad = await t.request('POST', '/api/v1/forms/opinion-form/validate', { token: admin, body: { data: { opinion: 'x'.repeat(51) } }, headers: { 'accept-language': 'en' } });
+    expect(bad.status).toBe(422);
+    const body = (await bad.json()) as { error: { fields: { field: string; message: string }[] } };
+    expect(body.error.fields).toHaveLength(1);
+    expect(body.error.fields[0].field).toBe('data.opinion');
+    expect(body.error.fields[0].message).toMatch(/50/);
+    expect((await t.request('POST', '/api/v1/forms/no-such-form/validate', { token: admin, body: { data: {} } })).status).toBe(404);
+  });
+});
