@@ -16,5 +16,9 @@ export default [
     route('definitions', 'routes/definitions.tsx'),
     route('definitions/:id', 'routes/definition.tsx'),
     route('audit', 'routes/audit.tsx'),
+    route('tasks', 'routes/tasks.tsx'),
+    route('tasks/:id', 'routes/task.tsx'),
+    route('processes/new', 'routes/process-new.tsx'),
+    route('processes/:id', 'routes/process.tsx'),
   ]),
 ] satisfies RouteConfig;

@@ -6,11 +6,14 @@ import { useT } from '../lib/i18n.tsx';
 import { LocaleSwitch } from '../components/locale-switch.tsx';
 import { ShellContext } from '../lib/shell-context.tsx';
 import { getParameterValue } from '../../server/services/parameters.server.ts';
-import type { SubjectName } from '../../shared/domain.ts';
+import type { Action, SubjectName } from '../../shared/domain.ts';
 
-/** Menu entries and the subject a person must be able to read to see each. */
-const MENU: { path: string; key: string; subject?: SubjectName }[] = [
+/** Menu entries and what a person must be allowed (default: read the subject) to see each. */
+const MENU: { path: string; key: string; subject?: SubjectName; action?: Action }[] = [
   { path: '/', key: 'ui.nav.home' },
+  // Everyone signed in has an inbox: tasks come from assignment rules, not from a permission.
+  { path: '/tasks', key: 'ui.nav.tasks' },
+  { path: '/processes/new', key: 'ui.nav.startProcess', subject: 'Process', action: 'create' },
   { path: '/organisations', key: 'ui.nav.organisations', subject: 'Organisation' },
   { path: '/users', key: 'ui.nav.users', subject: 'User' },
   { path: '/roles', key: 'ui.nav.roles', subject: 'Role' },
@@ -26,8 +29,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { principal } = actor;
   const ability = principal.ability;
   const can: Record<string, boolean> = {};
-  for (const subject of ['Organisation', 'Grid', 'User', 'Role', 'ApiToken', 'Dictionary', 'Parameter', 'Calendar', 'Definition', 'AuditLog'] as const) {
-    for (const action of ['read', 'create', 'update', 'delete', 'publish', 'export'] as const) {
+  for (const subject of ['Organisation', 'Grid', 'User', 'Role', 'ApiToken', 'Dictionary', 'Parameter', 'Calendar', 'Definition', 'AuditLog', 'Process'] as const) {
+    for (const action of ['read', 'create', 'update', 'delete', 'publish', 'export', 'administer'] as const) {
       can[`${action}:${subject}`] = ability.can(action, subject);
     }
   }
@@ -46,7 +49,7 @@ export default function Shell() {
   const location = useLocation();
   const screens = AntGrid.useBreakpoint();
   const [open, setOpen] = useState(false);
-  const items = MENU.filter((m) => !m.subject || data.can[`read:${m.subject}`]).map((m) => ({
+  const items = MENU.filter((m) => !m.subject || data.can[`${m.action ?? 'read'}:${m.subject}`]).map((m) => ({
     key: m.path,
     label: <Link to={m.path} onClick={() => setOpen(false)}>{t(m.key)}</Link>,
   }));
