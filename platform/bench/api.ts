@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: what the platform's request pipeline (routing, bearer auth, CASL, database
+ * `npm run bench:api` (first half of `npm run bench`): what the platform's request pipeline (routing, bearer auth, CASL, database
  * read, zod output) costs on `GET /api/v1/users/{id}`, measured against a bare node:http server
  * returning the same body. Each server runs in its own process and autocannon in this one, so
  * no two share an event loop; runs are interleaved (bare, platform, bare, platform…) so drift
