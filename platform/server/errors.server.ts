@@ -33,6 +33,9 @@ export class AppError extends Error {
 }
 
 export const notFound = (object: string) => new AppError('not_found', { object });
+
+/** 422 naming one field; `message` is a catalog key (`#validation.…`) or text. */
+export const fieldError = (field: string, message: string) => new AppError('validation_failed', {}, { fields: [{ field, message }] });
 export const forbidden = () => new AppError('forbidden');
 export const conflict = (object: string, detail: string) => new AppError('conflict', { object, detail });
 

@@ -20,14 +20,23 @@ import { polygonSchema, bboxOf } from '../../shared/schemas/geo.ts';
 import { dictionaryContentSchema, parseDictionaryCsv } from '../../shared/schemas/dictionary-csv.ts';
 
 export const SEEDS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../seeds');
-const TEMPLATE_PROCESSES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../templates/five-domains/processes');
+const TEMPLATE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../templates/five-domains');
 
-const templateProcessList = z.array(z.object({ key: z.string().min(1), name: z.string().min(1), file: z.string().regex(/^[\w.-]+\.bpmn$/) }));
+const templateList = (extension: 'bpmn' | 'json') =>
+  z.array(z.object({ key: z.string().min(1), name: z.string().min(1), file: z.string().regex(new RegExp(`^[\\w.-]+\\.${extension}$`)) }));
 
-/** The template's process definitions (validated by the engine's parser in templates/five-domains tests). */
-function templateProcesses(): { key: string; name: string; xml: string }[] {
-  const list = templateProcessList.parse(JSON.parse(readFileSync(join(TEMPLATE_PROCESSES_DIR, 'index.json'), 'utf8')));
-  return list.map((p) => ({ key: p.key, name: p.name, xml: readFileSync(join(TEMPLATE_PROCESSES_DIR, p.file), 'utf8') }));
+/**
+ * The template's definitions a city starts with: the case process and the forms of its stages
+ * (validated by the engine's parser and the form checks in templates/five-domains tests).
+ */
+function templateDefinitions(): { kind: 'process' | 'form'; key: string; name: string; content: unknown }[] {
+  const listed = (folder: string, extension: 'bpmn' | 'json') =>
+    templateList(extension).parse(JSON.parse(readFileSync(join(TEMPLATE_DIR, folder, 'index.json'), 'utf8')))
+      .map((entry) => ({ ...entry, text: readFileSync(join(TEMPLATE_DIR, folder, entry.file), 'utf8') }));
+  return [
+    ...listed('forms', 'json').map((f) => ({ kind: 'form' as const, key: f.key, name: f.name, content: JSON.parse(f.text) as unknown })),
+    ...listed('processes', 'bpmn').map((p) => ({ kind: 'process' as const, key: p.key, name: p.name, content: { xml: p.text } })),
+  ];
 }
 
 const tenantFile = z.object({
@@ -180,7 +189,7 @@ export async function seedCity(app: App, folder: string, options: SeedOptions): 
       }
     }
 
-    const install = async (kind: 'dictionary' | 'process', key: string, name: string, content: unknown) => {
+    const install = async (kind: 'dictionary' | 'process' | 'form', key: string, name: string, content: unknown) => {
       const [existing] = await tx.select({ id: t.definitions.id }).from(t.definitions)
         .where(and(eq(t.definitions.tenantId, tid), eq(t.definitions.kind, kind), eq(t.definitions.key, key)));
       if (existing) return;
@@ -189,11 +198,12 @@ export async function seedCity(app: App, folder: string, options: SeedOptions): 
         checksum: contentChecksum(content), comment: 'seed', createdBy: 'seed', createdAt: now, updatedAt: now,
         publishedAt: now, publishedBy: 'seed',
       });
-      count(kind === 'dictionary' ? 'dictionaries' : 'processes', 1);
+      count(kind === 'dictionary' ? 'dictionaries' : kind === 'form' ? 'forms' : 'processes', 1);
     };
     for (const dict of dictionaries) await install('dictionary', dict.key, dict.key, dict.content);
-    // The standard case process every city starts with (templates/five-domains); cities adapt it as new versions.
-    for (const process of templateProcesses()) await install('process', process.key, process.name, { xml: process.xml });
+    // The standard case process and its forms every city starts with (templates/five-domains);
+    // forms first, so the process's tasks find the versions they pin. Cities adapt both as new versions.
+    for (const definition of templateDefinitions()) await install(definition.kind, definition.key, definition.name, definition.content);
 
     if (Object.keys(inserted).length) {
       await recordAudit(db, tx, { tenantId: tid, actorId: null, actorName: 'seed', action: 'import', objectType: 'tenant', objectId: tid, detail: { folder, inserted } }, { ip: null, userAgent: null }, now);

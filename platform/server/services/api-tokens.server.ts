@@ -11,7 +11,7 @@ import { accessibleWhere } from '../access/sql-scope.server.ts';
 import { assertCan, can } from '../access/guard.server.ts';
 import { recordAudit } from '../audit/audit.server.ts';
 import { insertApiToken } from '../auth/auth.server.ts';
-import { AppError, notFound, parseInput } from '../errors.server.ts';
+import { fieldError, notFound, parseInput } from '../errors.server.ts';
 import {
   apiTokenInput, apiTokenQuery, type ApiTokenOutput, type IssuedApiTokenOutput,
 } from '../../shared/schemas/token.ts';
@@ -29,7 +29,6 @@ function toApiTokenOutput(row: Omit<TokenRow, 'tokenHash' | 'tenantId'>): ApiTok
   };
 }
 
-const fieldError = (field: string, message: string) => new AppError('validation_failed', {}, { fields: [{ field, message }] });
 
 function tokenColumns(app: App) {
   const t = app.db.t.apiTokens;

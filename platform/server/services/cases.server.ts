@@ -12,7 +12,7 @@ import type { App, Actor } from '../app.server.ts';
 import { assertCan, can } from '../access/guard.server.ts';
 import { accessibleWhere } from '../access/sql-scope.server.ts';
 import { auditAs } from '../audit/audit.server.ts';
-import { AppError, notFound, parseInput } from '../errors.server.ts';
+import { AppError, notFound, parseInput, fieldError } from '../errors.server.ts';
 import { inStep, type WorkflowStep } from '../workflow/step.server.ts';
 import { caseAttachments, linkAttachments } from './attachments.server.ts';
 import { allocateCaseNumber } from '../cases/case-number.server.ts';
@@ -28,7 +28,6 @@ export const CASE_PROCESS_KEY = 'case-closed-loop';
 
 type CaseRow = App['db']['t']['cases']['$inferSelect'];
 
-const fieldError = (field: string, message: string) => new AppError('validation_failed', {}, { fields: [{ field, message }] });
 
 function toCaseSummary(app: App, row: CaseRow): CaseSummary {
   return {

@@ -9,7 +9,7 @@ import { createTestApp, type TestApp } from '../testing/test-app.server.ts';
 import { fireDueTimers } from '../workflow/scheduler.server.ts';
 
 interface Case { id: string; caseNumber: string; status: string; gridId: string | null; districtOrgId: string | null; dueAt: string | null; deadlineHours: number; overdue: boolean; timeline: { elementId: string; by: string | null; comment: string | null }[] }
-interface Task { id: string; elementId: string; status: string; dueAt: string | null }
+interface Task { id: string; elementId: string; status: string; dueAt: string | null; formKey: string | null }
 
 let t: TestApp;
 let point: { lng: number; lat: number };
@@ -46,9 +46,16 @@ async function taskOf(c: Case, elementId: string, username: string): Promise<Tas
   return task;
 }
 
-async function complete(c: Case, elementId: string, username: string, variables: Record<string, unknown> = {}, comment?: string): Promise<Case> {
+/** The default answer of each stage's form (templates/five-domains/forms), which a test's values override. */
+const FORM_DEFAULTS: Record<string, Record<string, unknown>> = {
+  register: { decision: 'register' }, dispatch: { decision: 'dispatch' }, handle: { outcome: 'done' },
+};
+
+/** Completes a stage as its candidate would: through the stage's form when it has one, else with variables. */
+async function complete(c: Case, elementId: string, username: string, values: Record<string, unknown> = {}, comment?: string): Promise<Case> {
   const task = await taskOf(c, elementId, username);
-  const res = await t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: await as(username), body: { variables, comment } });
+  const body = task.formKey ? { formData: { ...FORM_DEFAULTS[elementId], ...values }, comment } : { variables: values, comment };
+  const res = await t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: await as(username), body });
   expect(res.status, await res.clone().text()).toBe(200);
   return getCase(c.id);
 }
@@ -142,6 +149,55 @@ describe('the closed loop', () => {
   });
 });
 
+describe('decisions through the stage forms', () => {
+  it('given the dispatch task, when the dispatcher sends variables beside the form, or a unit that is not one of the city\'s responsible units, then 422 names the field and the task stays open', async () => {
+    let c = await report();
+    c = await complete(c, 'register', 'cc.dispatcher1');
+    const task = await taskOf(c, 'dispatch', 'cc.dispatcher1');
+    const token = await as('cc.dispatcher1');
+    const o = t.app.db.t.organisations;
+    const [otherCityUnit] = await t.app.db.read.select({ id: o.id }).from(o).where(eq(o.code, 'other-yxzx'));
+    const attempts: [Record<string, unknown>, string][] = [
+      [{ variables: { responsibleUnitId: unitId, decision: 'dispatch' } }, 'variables'],
+      [{ formData: { decision: 'dispatch', responsibleUnitId: otherCityUnit.id } }, 'formData.responsibleUnitId'],
+      [{ formData: { decision: 'dispatch', responsibleUnitId: await t.orgId('demo-dh') } }, 'formData.responsibleUnitId'],
+    ];
+    for (const [body, field] of attempts) {
+      const res = await t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token, body });
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { error: { fields: { field: string }[] } }).error.fields.map((f) => f.field)).toEqual([field]);
+    }
+    expect((await taskOf(c, 'dispatch', 'cc.dispatcher1')).status).toBe('open');
+    expect((await getCase(c.id)).status).toBe('registered');
+  });
+
+  it('given a task without a form, when formData is sent, then 422 rather than silently dropping it', async () => {
+    let c = await report();
+    c = await complete(c, 'register', 'cc.dispatcher1');
+    c = await complete(c, 'dispatch', 'cc.dispatcher1', { decision: 'suspend' });
+    const task = await taskOf(c, 'suspended', 'cc.dispatcher1');
+    const res = await t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: await as('cc.dispatcher1'), body: { formData: { resume: true } } });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { error: { fields: { field: string }[] } }).error.fields.map((f) => f.field)).toEqual(['formData']);
+  });
+
+  it('given an overdue case whose supervision (督办) is still open, when the case is verified and closed, then it is closed and the supervision task is withdrawn', async () => {
+    let c = await report({ categoryCode: 'E04001' });
+    c = await complete(c, 'register', 'cc.dispatcher1');
+    c = await complete(c, 'dispatch', 'cc.dispatcher1', { responsibleUnitId: unitId });
+    t.clock.set(new Date(new Date(c.dueAt as string).getTime() + 60_000));
+    await fireDueTimers(t.app);
+    const supervise = await taskOf(c, 'supervise', 'city.leader');
+    c = await complete(c, 'handle', 'dh.handler2', { outcome: 'done' });
+    c = await complete(c, 'verify', 'dh.inspector1', { passed: true });
+    c = await complete(c, 'close', 'cc.dispatcher1');
+    expect(c.status).toBe('closed');
+    expect(c.overdue).toBe(false);
+    const after = (await (await t.request('GET', `/api/v1/tasks/${supervise.id}`, { token: await as('admin') })).json()) as Task;
+    expect(after.status).toBe('cancelled');
+  });
+});
+
 describe('who sees which case', () => {
   it('given a case in 东湖区, when another district\'s inspector lists or reads it, then it is not there; the responsible unit\'s handler sees it', async () => {
     let c = await report();
@@ -177,7 +233,7 @@ describe('photos before and after handling', () => {
     expect(afterRes.status).toBe(201);
     const after = (await afterRes.json()) as { id: string };
     const task = await taskOf(c, 'handle', 'dh.handler2');
-    const done = await t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: await as('dh.handler2'), body: { variables: { outcome: 'done' }, attachmentIds: [after.id] } });
+    const done = await t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: await as('dh.handler2'), body: { formData: { outcome: 'done' }, attachmentIds: [after.id] } });
     expect(done.status).toBe(200);
     const full = (await (await t.request('GET', `/api/v1/cases/${c.id}`, { token: await as('admin') })).json()) as { attachments: { id: string; stage: string }[] };
     expect(full.attachments.map((a) => [a.id, a.stage])).toEqual([[before.id, 'before'], [after.id, 'after']]);

@@ -18,6 +18,7 @@ import { contentChecksum } from '../definitions/checksum.server.ts';
 import { AppError, notFound, parseInput } from '../errors.server.ts';
 import { newId } from '../ids.server.ts';
 import type { Db } from '../db/database.server.ts';
+import { optionSourceProblems } from './form-options.server.ts';
 import type { Action, DefinitionKind } from '../../shared/domain.ts';
 import { dictionaryContentSchema } from '../../shared/schemas/dictionary-csv.ts';
 import {
@@ -50,6 +51,7 @@ registerDefinitionValidator('process', processContentSchema);
 registerDefinitionValidator('form', z.record(z.string(), z.unknown()).superRefine((content, ctx) => {
   const result = validateFormDefinition(content, { locale: 'zh-CN' });
   if (!result.ok) for (const problem of result.problems) ctx.addIssue({ code: 'custom', path: problem.path ? problem.path.split('.') : [], message: problem.message });
+  for (const problem of optionSourceProblems(content)) ctx.addIssue({ code: 'custom', path: problem.path.split('.'), message: problem.message });
 }));
 
 /**

@@ -173,6 +173,20 @@ describe('drafts and immutability', () => {
     expect(((await res.json()) as ErrorJson).error.fields?.map((f) => f.field)).toEqual(['content.items.1.parentCode']);
   });
 
+  it('given a form whose select names an unknown option source, or a text field that names one, when a draft is created, then 422 names each component\'s optionSource', async () => {
+    const res = await create({
+      kind: 'form', key: 'bad-options', name: '坏选项',
+      content: { display: 'form', components: [
+        { type: 'select', key: 'unit', label: '单位', input: true, dataSrc: 'values', data: { values: [] }, properties: { optionSource: 'everyone' } },
+        { type: 'textfield', key: 'name', label: '名称', input: true, properties: { optionSource: 'districts' } },
+      ] },
+    });
+    expect(res.status).toBe(422);
+    const { fields } = ((await res.json()) as ErrorJson).error;
+    expect(fields?.map((f) => f.field)).toEqual(['content.components.0.properties.optionSource', 'content.components.1.properties.optionSource']);
+    expect(fields?.[0].message).toContain('responsibleUnits');
+  });
+
   it('given content that is not a JSON object, when a draft is created, then 422 names content', async () => {
     const res = await create({ kind: 'dashboard', key: 'not-object', name: '数组', content: [1, 2] });
     expect(res.status).toBe(422);

@@ -7,6 +7,7 @@ import type { App, Actor } from '../app.server.ts';
 import { assertCan } from '../access/guard.server.ts';
 import { AppError } from '../errors.server.ts';
 import { getPublished } from './definitions.server.ts';
+import { withOptionSources } from './form-options.server.ts';
 
 /** 422 with one field error per invalid component, paths prefixed like the request body (`formData.items[1].qty`). */
 export function checkSubmission(content: unknown, data: unknown, actor: Actor, prefix: string): Record<string, unknown> {
@@ -18,5 +19,5 @@ export function checkSubmission(content: unknown, data: unknown, actor: Actor, p
 export async function validateFormData(app: App, actor: Actor, key: string, data: Record<string, unknown>): Promise<{ data: Record<string, unknown> }> {
   assertCan(actor, 'read', 'Definition');
   const form = await getPublished(app, actor.principal.tenantId, 'form', key);
-  return { data: checkSubmission(form.content, data, actor, 'data') };
+  return { data: checkSubmission(await withOptionSources(app, actor.principal.tenantId, form.content), data, actor, 'data') };
 }

@@ -8,7 +8,7 @@ import type { Db } from '../db/database.server.ts';
 import { accessibleWhere } from '../access/sql-scope.server.ts';
 import { assertCan } from '../access/guard.server.ts';
 import { recordAudit } from '../audit/audit.server.ts';
-import { AppError, conflict, notFound, parseInput } from '../errors.server.ts';
+import { AppError, conflict, notFound, parseInput, fieldError } from '../errors.server.ts';
 import { newId } from '../ids.server.ts';
 import { bboxOf, pointInPolygon } from '../../shared/schemas/geo.ts';
 import { gridInput, gridPatch, gridQuery, type GridOutput, type GridQuery } from '../../shared/schemas/grid.ts';
@@ -22,7 +22,6 @@ function toGridOutput(row: GridRow): GridOutput {
   };
 }
 
-const fieldError = (field: string, message: string) => new AppError('validation_failed', {}, { fields: [{ field, message }] });
 
 function scopeOf(app: App, actor: Actor) {
   const { grids: g } = app.db.t;

@@ -11,7 +11,7 @@ import type { Db } from '../db/database.server.ts';
 import { assertCan } from '../access/guard.server.ts';
 import { SCOPE_FIELDS } from '../access/ability.server.ts';
 import { recordAudit } from '../audit/audit.server.ts';
-import { AppError, conflict, notFound, parseInput } from '../errors.server.ts';
+import { AppError, conflict, notFound, parseInput, fieldError } from '../errors.server.ts';
 import { newId } from '../ids.server.ts';
 import { invalidateUsers } from '../auth/principal.server.ts';
 import { SUBJECTS, type DataScope, type RoleRule, type SubjectName } from '../../shared/domain.ts';
@@ -27,7 +27,6 @@ function toRoleOutput(row: RoleRow, userCount: number): RoleOutput {
   };
 }
 
-const fieldError = (field: string, message: string) => new AppError('validation_failed', {}, { fields: [{ field, message }] });
 
 async function findRole(db: Db, app: App, tenantId: string, id: string): Promise<RoleRow | undefined> {
   const { roles: r } = app.db.t;

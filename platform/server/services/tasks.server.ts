@@ -11,11 +11,12 @@ import { nextTaskStatus } from '@tongguan/runtime/bpmn/task-lifecycle';
 import type { App, Actor } from '../app.server.ts';
 import { auditAs } from '../audit/audit.server.ts';
 import { can } from '../access/guard.server.ts';
-import { AppError, notFound, parseInput } from '../errors.server.ts';
+import { AppError, notFound, parseInput, fieldError } from '../errors.server.ts';
 import { inStep } from '../workflow/step.server.ts';
 import { completeTaskInput, taskQuery, type TaskOutput } from '../../shared/schemas/workflow.ts';
 import { engineErrorToApp } from './process-instances.server.ts';
 import { checkSubmission } from './forms.server.ts';
+import { withOptionSources } from './form-options.server.ts';
 import { linkHandlingPhotos } from './cases.server.ts';
 
 type TaskRow = App['db']['t']['tasks']['$inferSelect'];
@@ -135,8 +136,12 @@ export async function completeTask(app: App, actor: Actor, id: string, raw: unkn
       if (!nextTaskStatus(task.status, { type: 'COMPLETE' })) throw new AppError('task_not_open');
       let formData: Record<string, unknown> | undefined;
       if (task.formDefinitionId) {
+        // The form is the task's whole contract: values beside it would bypass its validation.
+        if (input.variables !== undefined) throw fieldError('variables', '#validation.formOnly');
         const [form] = await step.tx.select({ content: d.content }).from(d).where(eq(d.id, task.formDefinitionId));
-        formData = checkSubmission(form.content, input.formData ?? {}, actor, 'formData');
+        formData = checkSubmission(await withOptionSources(app, tenantId, form.content), input.formData ?? {}, actor, 'formData');
+      } else if (input.formData !== undefined) {
+        throw fieldError('formData', '#validation.noForm');
       }
       const changed = await step.tx.update(t).set({
         status: 'completed', assigneeId: task.assigneeId ?? userId, completedAt: step.now, completedBy: userId, comment: input.comment ?? null, formData: formData ?? null,

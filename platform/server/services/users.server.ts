@@ -19,7 +19,7 @@ import { accessibleWhere, type FieldSql } from '../access/sql-scope.server.ts';
 import { assertCan, can } from '../access/guard.server.ts';
 import { permissionStrings, subjectOf } from '../access/ability.server.ts';
 import { recordAudit } from '../audit/audit.server.ts';
-import { AppError, conflict, forbidden, notFound, parseInput } from '../errors.server.ts';
+import { AppError, conflict, forbidden, notFound, parseInput, fieldError } from '../errors.server.ts';
 import { newId } from '../ids.server.ts';
 import { hashPassword, passwordPolicyViolations, verifyPassword } from '../auth/passwords.server.ts';
 import { invalidateUsers } from '../auth/principal.server.ts';
@@ -218,10 +218,6 @@ export async function getUser(app: App, actor: Actor, id: string): Promise<UserO
   const loaded: LoadedUser = { row: rows[0].user, memberships, roles: roles.sort(byCode) };
   assertCan(actor, 'read', 'User', subjectRecord(loaded));
   return visibleTo(actor, toUserOutput(loaded));
-}
-
-function fieldError(field: string, message: string): AppError {
-  return new AppError('validation_failed', {}, { fields: [{ field, message }] });
 }
 
 /** 422 `weak_password` naming the field, with the policy's messages localized for the actor. */

@@ -12,6 +12,7 @@ import { modelOf, processContentSchema } from '../workflow/process-models.server
 import type { InstanceOutput, TaskOutput } from '../../shared/schemas/workflow.ts';
 import { getProcessInstance } from './process-instances.server.ts';
 import { getTask, listTasks } from './tasks.server.ts';
+import { withOptionSources } from './form-options.server.ts';
 
 /** Display names of processes by key: the name of each key's latest published version. */
 export async function processNames(app: App, actor: Actor, keys: readonly string[]): Promise<Record<string, string>> {
@@ -55,7 +56,9 @@ export async function getTaskView(app: App, actor: Actor, id: string): Promise<T
   const open = task.status === 'open' || task.status === 'claimed';
   const inbox = open ? await listTasks(app, actor, { view: 'inbox', instanceId: task.instanceId, limit: 500 }) : [];
   const mayWork = open && (can(actor, 'administer', 'Process') || inbox.some((t) => t.id === id));
-  const form = task.formDefinitionId ? (await definitionContent(app, actor, task.formDefinitionId)).content : null;
+  const form = task.formDefinitionId
+    ? await withOptionSources(app, actor.principal.tenantId, (await definitionContent(app, actor, task.formDefinitionId)).content)
+    : null;
   const names = await processNames(app, actor, [task.processKey]);
   const r = app.db.t.roles;
   const roles = task.candidateRoles.length
