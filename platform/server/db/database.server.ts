@@ -34,7 +34,7 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Database {
   readonly dialect: Dialect;
   readonly t: Schema;
-  /** Reads outside a transaction (never sees uncommitted writes). */
+  /** Reads: outside a transaction on the read handle; inside one, in that transaction (its own writes visible, no second connection). */
   readonly read: Db;
   /** Runs `fn` in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
@@ -127,7 +127,10 @@ function openSqlite(url: string, options: OpenOptions): Database {
   return {
     dialect: 'sqlite',
     t: sqliteSchema,
-    read: readDb,
+    // Inside a transaction, reads run in it: they see its own writes.
+    get read() {
+      return active.getStore() ?? readDb;
+    },
     raw: { kind: 'sqlite', writer, reader },
     transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       const outer = active.getStore();
@@ -225,7 +228,12 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
   return {
     dialect: 'postgres',
     t: pgSchema as unknown as Schema,
-    read: db,
+    // Inside a transaction, reads run on its client: they see its own writes, and a transaction
+    // never waits for a second pool connection (with every connection held by a transaction
+    // waiting for one, the pool would deadlock under concurrent load).
+    get read() {
+      return active.getStore() ?? db;
+    },
     raw: { kind: 'postgres', pool },
     transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       const outer = active.getStore();

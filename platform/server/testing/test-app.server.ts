@@ -136,8 +136,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     roleId: async (code, tenantCode = 'demo') => found([await findRoleId(code, tenantCode)], `role ${code} in ${tenantCode}`),
     tenantId: async (code = 'demo') => found(await read.select({ id: tn.id }).from(tn).where(eq(tn.code, code)), `city ${code}`).id,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // close() waits for every connection to end; a keep-alive or half-uploaded one (a 413 sent
+      // before its body arrived) would hold it open until it timed out, so they are cut at once.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
       if (usePg && db.raw.kind === 'postgres') await db.raw.pool.query(`DROP SCHEMA ${schema} CASCADE`);
       await db.close();
       if (dir) rmSync(dir, { recursive: true, force: true });

@@ -5,67 +5,66 @@
  * the claims. A crash between claim and commit rolls the claim back and the timer fires on the
  * next run. The clock is the app's injected clock: tests advance it instead of sleeping.
  */
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, lte, notInArray } from 'drizzle-orm';
 import type { App } from '../app.server.ts';
 import { inStep } from './step.server.ts';
 
 type TimerRow = App['db']['t']['timers']['$inferSelect'];
 
-/** Fires up to `limit` timers due at the app's current time; returns how many fired. */
+/**
+ * Fires up to `limit` timers due at the app's current time; returns how many fired. A timer
+ * whose step fails is skipped for the rest of this run, so it cannot hold up the timers due
+ * after it.
+ */
 export async function fireDueTimers(app: App, limit = 100): Promise<number> {
   let fired = 0;
   const failing = new Set<string>();
   while (fired < limit) {
-    const outcome = await fireOne(app, failing).catch(async (error: unknown) => {
-      await recordFailure(app, error, failing);
-      return 'failed' as const;
-    });
-    if (outcome === 'none') break;
-    if (outcome === 'fired') fired++;
+    const claim: { id?: string } = {};
+    try {
+      if (!(await fireOne(app, failing, claim))) break;
+      fired++;
+    } catch (error) {
+      if (!claim.id) throw error;
+      failing.add(claim.id);
+      await recordFailure(app, claim.id, error);
+    }
   }
   return fired;
 }
 
 const MAX_TIMER_ATTEMPTS = 5;
-let lastClaimed: string | undefined;
 
-/** A timer whose step fails is retried on later runs, then parked as `failed` with its error. */
-async function recordFailure(app: App, error: unknown, failing: Set<string>): Promise<void> {
-  const id = lastClaimed;
-  if (!id) throw error;
-  failing.add(id);
+/** A timer whose step failed is retried on later runs, then parked as `failed` with its error. */
+async function recordFailure(app: App, id: string, error: unknown): Promise<void> {
   const t = app.db.t.timers;
   await app.db.transaction(async (tx) => {
-    const [row] = await tx.select().from(t).where(eq(t.id, id));
+    const [row] = await tx.select({ attempts: t.attempts }).from(t).where(eq(t.id, id));
     if (!row) return;
     const attempts = row.attempts + 1;
     await tx.update(t).set({ attempts, lastError: String(error instanceof Error ? error.message : error).slice(0, 2000), status: attempts >= MAX_TIMER_ATTEMPTS ? 'failed' : 'scheduled' }).where(eq(t.id, id));
   });
 }
 
-async function fireOne(app: App, failing: Set<string>): Promise<'fired' | 'none'> {
+/** Claims and fires the earliest due timer not failing in this run; false when none is due. */
+async function fireOne(app: App, failing: ReadonlySet<string>, claim: { id?: string }): Promise<boolean> {
   const t = app.db.t.timers;
   const now = app.now();
   return app.db.transaction(async (tx) => {
-    let timer: TimerRow | undefined;
-    if (app.db.dialect === 'postgres') {
-      const result = await (tx as unknown as { execute(q: ReturnType<typeof sql>): Promise<{ rows: { id: string }[] }> }).execute(
-        sql`select id from timers where status = 'scheduled' and due_at <= ${now.toISOString()} order by due_at limit 1 for update skip locked`,
-      );
-      const id = result.rows[0]?.id;
-      if (id) [timer] = await tx.select().from(t).where(eq(t.id, id));
-    } else {
-      [timer] = await tx.select().from(t).where(and(eq(t.status, 'scheduled'), lte(t.dueAt, now))).orderBy(asc(t.dueAt)).limit(1);
-    }
-    if (!timer || failing.has(timer.id)) return 'none';
-    const claimed = timer;
-    lastClaimed = claimed.id;
-    await tx.update(t).set({ status: 'fired', attempts: claimed.attempts + 1 }).where(eq(t.id, claimed.id));
+    const due = and(eq(t.status, 'scheduled'), lte(t.dueAt, now), failing.size ? notInArray(t.id, [...failing]) : undefined);
+    const query = tx.select().from(t).where(due).orderBy(asc(t.dueAt), asc(t.id)).limit(1);
+    // PostgreSQL: another scheduler's claim is skipped, not waited for (the builders are typed as SQLite's, which has no `.for`).
+    const [timer]: TimerRow[] = app.db.dialect === 'postgres'
+      ? await (query as unknown as { for(strength: 'update', options: { skipLocked: true }): Promise<TimerRow[]> }).for('update', { skipLocked: true })
+      : await query;
+    if (!timer) return false;
+    claim.id = timer.id;
+    await tx.update(t).set({ status: 'fired', attempts: timer.attempts + 1 }).where(eq(t.id, timer.id));
     // Joins the surrounding transaction: the claim and the step commit together.
-    await inStep(app, claimed.tenantId, null, async (step) => {
-      step.enqueue(claimed.instanceId, { type: 'timer.fire', timerId: claimed.id }, true);
+    await inStep(app, timer.tenantId, null, async (step) => {
+      step.enqueue(timer.instanceId, { type: 'timer.fire', timerId: timer.id }, true);
     });
-    return 'fired' as const;
+    return true;
   });
 }
 

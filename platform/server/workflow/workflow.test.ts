@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
+import { openDatabase } from '../db/database.server.ts';
+import { createApp } from '../app.server.ts';
 import { createTestApp, type TestApp, type ErrorJson } from '../testing/test-app.server.ts';
 import { fireDueTimers } from './scheduler.server.ts';
 
@@ -137,6 +139,44 @@ describe('running a published process through the API', () => {
     expect(await fireDueTimers(t.app)).toBe(0);
     const late = await t.request('POST', `/api/v1/tasks/${wait.id}/complete`, { token: admin, body: {} });
     expect(late.status).toBe(409);
+  });
+
+  it('given due timers and two app processes\' schedulers on one database, when both run at once, then every timer fires exactly once (SKIP LOCKED on PostgreSQL)', async () => {
+    const started = await Promise.all(Array.from({ length: 12 }, () => start('timeout')));
+    t.clock.advance(2 * 3_600_000 + 1);
+    // Several app processes share a database only on PostgreSQL; on SQLite (one process, one
+    // writer) the two schedulers run side by side in this process.
+    const otherDb = t.app.db.dialect === 'postgres' ? await openDatabase(t.database.url, { pgSchema: t.database.pgSchema, poolSize: 3 }) : undefined;
+    try {
+      const other = otherDb ? createApp(t.app.config, otherDb, t.clock.now) : t.app;
+      const fired = await Promise.all([fireDueTimers(t.app), fireDueTimers(other)]);
+      expect(fired[0] + fired[1]).toBe(12);
+    } finally {
+      await otherDb?.close();
+    }
+    for (const { id } of started) {
+      const after = await instance(id);
+      expect(after.tasks.filter((task) => task.elementId === 'escalated')).toHaveLength(1);
+    }
+    const tm = t.app.db.t.timers;
+    const rows = await t.app.db.read.select({ status: tm.status, attempts: tm.attempts }).from(tm).where(inArray(tm.instanceId, started.map((i) => i.id)));
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual(started.map(() => ['fired', 1]));
+  });
+
+  it('given a due timer whose step fails, when the scheduler runs, then the timers due after it still fire and the failure is recorded for a retry', async () => {
+    const [broken, healthy] = [await start('timeout'), await start('timeout')];
+    const pi = t.app.db.t.processInstances;
+    // A state the engine cannot dispatch: the timer's step throws.
+    await t.app.db.transaction((tx) => tx.update(pi).set({ state: { broken: true } }).where(eq(pi.id, broken.id)));
+    t.clock.advance(2 * 3_600_000 + 1);
+    // The broken instance's timer is due first.
+    expect(await fireDueTimers(t.app)).toBe(1);
+    expect(openTask(await instance(healthy.id), 'escalated')).toBeDefined();
+    const tm = t.app.db.t.timers;
+    const [timer] = await t.app.db.read.select({ status: tm.status, attempts: tm.attempts, lastError: tm.lastError }).from(tm).where(eq(tm.instanceId, broken.id));
+    expect(timer.status).toBe('scheduled');
+    expect(timer.attempts).toBe(1);
+    expect(timer.lastError).toBeTruthy();
   });
 });
 
