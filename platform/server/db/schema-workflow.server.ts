@@ -98,6 +98,30 @@ export function defineWorkflowSchema(k: SchemaKit) {
     k.index('timers_instance_idx').on(t.instanceId),
   ]);
 
+  /**
+   * Timer start events of published processes: when the next instance starts. Scheduled when a
+   * version is published, withdrawn when a newer one is published or it is retired; a cycle
+   * (`R[n]/…`) schedules its next occurrence as it fires.
+   */
+  const startTimers = k.table('start_timers', {
+    id: k.text('id').primaryKey(),
+    tenantId: k.text('tenant_id').notNull(),
+    definitionId: k.text('definition_id').notNull(),
+    processKey: k.text('process_key').notNull(),
+    elementId: k.text('element_id').notNull(),
+    dueAt: k.timestamp('due_at').notNull(),
+    /** ISO 8601 duration between occurrences, for a cycle. */
+    cycleDuration: k.text('cycle_duration'),
+    /** Occurrences left after this one; null = unbounded. */
+    remaining: k.int('remaining'),
+    status: k.text('status').$type<TimerStatus>().notNull(),
+    attempts: k.int('attempts').notNull(),
+    lastError: k.text('last_error'),
+  }, (t) => [
+    k.index('start_timers_due_idx').on(t.status, t.dueAt),
+    k.index('start_timers_definition_idx').on(t.definitionId),
+  ]);
+
   const eventSubscriptions = k.table('event_subscriptions', {
     id: k.text('id').primaryKey(),
     tenantId: k.text('tenant_id').notNull(),
@@ -146,5 +170,5 @@ export function defineWorkflowSchema(k: SchemaKit) {
     outcome: k.text('outcome'),
   }, (t) => [k.index('activity_history_instance_idx').on(t.instanceId, t.seq)]);
 
-  return { processInstances, tasks, taskCandidates, timers, eventSubscriptions, jobs, activityHistory };
+  return { processInstances, tasks, taskCandidates, timers, startTimers, eventSubscriptions, jobs, activityHistory };
 }

@@ -5,6 +5,6 @@ export const schema = defineSchema(sqliteKit);
 export const {
   tenants, organisations, grids, users, memberships, roles, userRoles, sessions, apiTokens,
   auditLog, definitions, parameters, calendarDays,
-  processInstances, tasks, taskCandidates, timers, eventSubscriptions, jobs, activityHistory,
+  processInstances, tasks, taskCandidates, timers, startTimers, eventSubscriptions, jobs, activityHistory,
   cases, caseSequences, attachments,
 } = schema;

@@ -7,6 +7,7 @@
  */
 import { validateFormDefinition } from '@tongguan/runtime/forms/index';
 import { compileProcess, processContentSchema, processInvalid } from '../workflow/process-models.server.ts';
+import { scheduleStartTimers, withdrawStartTimers } from '../workflow/start-timers.server.ts';
 import type { Locale } from '../../shared/i18n/index.ts';
 import { and, asc, desc, eq, getTableColumns, inArray, like, or } from 'drizzle-orm';
 import { z } from 'zod';
@@ -288,6 +289,7 @@ export async function publishDefinition(app: App, actor: Actor, id: string, raw:
       status: after.status, checksum: after.checksum, comment: after.comment, publishedAt: after.publishedAt, publishedBy: after.publishedBy, updatedAt: after.updatedAt,
     }).where(and(eq(d.id, id), eq(d.status, 'draft'))).returning({ id: d.id });
     if (changed.length === 0) throw new AppError('version_conflict');
+    if (after.kind === 'process') await scheduleStartTimers(app, tx, after);
     await auditAs(app, tx, actor, {
       action: 'publish', objectType: 'definition', objectId: id, before: toDefinitionSummary(before), after: toDefinitionSummary(after),
     }, now);
@@ -306,6 +308,7 @@ export async function retireDefinition(app: App, actor: Actor, id: string): Prom
     const after: DefinitionRow = { ...before, status: 'retired', retiredAt: now, updatedAt: nextUpdatedAt(app, before.updatedAt) };
     // Only status and timestamps change: the immutability trigger allows exactly this transition.
     await tx.update(d).set({ status: after.status, retiredAt: after.retiredAt, updatedAt: after.updatedAt }).where(eq(d.id, id));
+    if (after.kind === 'process') await withdrawStartTimers(app, tx, id);
     await auditAs(app, tx, actor, {
       action: 'retire', objectType: 'definition', objectId: id, before: toDefinitionSummary(before), after: toDefinitionSummary(after),
     }, now);

@@ -10,7 +10,7 @@ import { auditAs } from '../audit/audit.server.ts';
 import { assertCan } from '../access/guard.server.ts';
 import { AppError, notFound, parseInput } from '../errors.server.ts';
 import { inStep } from '../workflow/step.server.ts';
-import { startInstanceInput, type InstanceOutput } from '../../shared/schemas/workflow.ts';
+import { eventInput, startInstanceInput, type EventOutput, type InstanceOutput } from '../../shared/schemas/workflow.ts';
 import { toTaskOutput } from './tasks.server.ts';
 
 /** Engine runtime errors become API errors: stale references are conflicts, the rest a 422 naming the element. */
@@ -34,6 +34,31 @@ export async function startProcessInstance(app: App, actor: Actor, raw: unknown)
       return instanceId;
     });
     return await getProcessInstance(app, actor, id);
+  } catch (error) {
+    throw engineErrorToApp(error, actor);
+  }
+}
+
+/**
+ * Sends a message or throws a signal into the city's processes from outside (an integrator, a
+ * device plugin, another system): one durable step, audited. A message nobody waits for and no
+ * process starts on is not an error: `routed` is empty.
+ */
+export async function sendEvent(app: App, actor: Actor, kind: 'message' | 'signal', raw: unknown): Promise<EventOutput> {
+  assertCan(actor, 'create', 'Process');
+  const input = parseInput(eventInput, raw);
+  const { tenantId, userId } = actor.principal;
+  try {
+    return await inStep(app, tenantId, userId, async (step) => {
+      if (kind === 'message') step.sendMessage(input.name, input.variables);
+      else step.broadcastSignal(input.name, input.variables, null);
+      await step.drain();
+      await auditAs(app, step.tx, actor, {
+        action: kind === 'message' ? 'send_message' : 'throw_signal', objectType: kind, objectId: input.name,
+        after: { name: input.name, variables: input.variables, routed: step.routed },
+      }, step.now);
+      return { routed: [...step.routed] };
+    });
   } catch (error) {
     throw engineErrorToApp(error, actor);
   }

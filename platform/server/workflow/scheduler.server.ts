@@ -8,26 +8,27 @@
 import { and, asc, eq, lte, notInArray } from 'drizzle-orm';
 import type { App } from '../app.server.ts';
 import { inStep } from './step.server.ts';
-
-type TimerRow = App['db']['t']['timers']['$inferSelect'];
+import { fireStartTimer } from './start-timers.server.ts';
 
 /**
- * Fires up to `limit` timers due at the app's current time; returns how many fired. A timer
- * whose step fails is skipped for the rest of this run, so it cannot hold up the timers due
- * after it.
+ * Fires up to `limit` timers due at the app's current time — those of running instances, then
+ * timer start events of published processes — and returns how many fired. A timer whose step
+ * fails is skipped for the rest of this run, so it cannot hold up the timers due after it.
  */
 export async function fireDueTimers(app: App, limit = 100): Promise<number> {
   let fired = 0;
-  const failing = new Set<string>();
-  while (fired < limit) {
-    const claim: { id?: string } = {};
-    try {
-      if (!(await fireOne(app, failing, claim))) break;
-      fired++;
-    } catch (error) {
-      if (!claim.id) throw error;
-      failing.add(claim.id);
-      await recordFailure(app, claim.id, error);
+  for (const kind of ['instance', 'start'] as const) {
+    const failing = new Set<string>();
+    while (fired < limit) {
+      const claim: { id?: string } = {};
+      try {
+        if (!(await fireOne(app, kind, failing, claim))) break;
+        fired++;
+      } catch (error) {
+        if (!claim.id) throw error;
+        failing.add(claim.id);
+        await recordFailure(app, kind, claim.id, error);
+      }
     }
   }
   return fired;
@@ -35,9 +36,12 @@ export async function fireDueTimers(app: App, limit = 100): Promise<number> {
 
 const MAX_TIMER_ATTEMPTS = 5;
 
+type TimerKind = 'instance' | 'start';
+const tableOf = (app: App, kind: TimerKind) => (kind === 'instance' ? app.db.t.timers : app.db.t.startTimers) as App['db']['t']['timers'];
+
 /** A timer whose step failed is retried on later runs, then parked as `failed` with its error. */
-async function recordFailure(app: App, id: string, error: unknown): Promise<void> {
-  const t = app.db.t.timers;
+async function recordFailure(app: App, kind: TimerKind, id: string, error: unknown): Promise<void> {
+  const t = tableOf(app, kind);
   await app.db.transaction(async (tx) => {
     const [row] = await tx.select({ attempts: t.attempts }).from(t).where(eq(t.id, id));
     if (!row) return;
@@ -47,22 +51,28 @@ async function recordFailure(app: App, id: string, error: unknown): Promise<void
 }
 
 /** Claims and fires the earliest due timer not failing in this run; false when none is due. */
-async function fireOne(app: App, failing: ReadonlySet<string>, claim: { id?: string }): Promise<boolean> {
-  const t = app.db.t.timers;
+async function fireOne(app: App, kind: TimerKind, failing: ReadonlySet<string>, claim: { id?: string }): Promise<boolean> {
+  const t = tableOf(app, kind);
   const now = app.now();
   return app.db.transaction(async (tx) => {
     const due = and(eq(t.status, 'scheduled'), lte(t.dueAt, now), failing.size ? notInArray(t.id, [...failing]) : undefined);
-    const query = tx.select().from(t).where(due).orderBy(asc(t.dueAt), asc(t.id)).limit(1);
+    const query = tx.select({ id: t.id, tenantId: t.tenantId }).from(t).where(due).orderBy(asc(t.dueAt), asc(t.id)).limit(1);
     // PostgreSQL: another scheduler's claim is skipped, not waited for (the builders are typed as SQLite's, which has no `.for`).
-    const [timer]: TimerRow[] = app.db.dialect === 'postgres'
-      ? await (query as unknown as { for(strength: 'update', options: { skipLocked: true }): Promise<TimerRow[]> }).for('update', { skipLocked: true })
+    const [timer]: { id: string; tenantId: string }[] = app.db.dialect === 'postgres'
+      ? await (query as unknown as { for(strength: 'update', options: { skipLocked: true }): Promise<{ id: string; tenantId: string }[]> }).for('update', { skipLocked: true })
       : await query;
     if (!timer) return false;
     claim.id = timer.id;
-    await tx.update(t).set({ status: 'fired', attempts: timer.attempts + 1 }).where(eq(t.id, timer.id));
     // Joins the surrounding transaction: the claim and the step commit together.
     await inStep(app, timer.tenantId, null, async (step) => {
-      step.enqueue(timer.instanceId, { type: 'timer.fire', timerId: timer.id }, true);
+      if (kind === 'start') {
+        const [row] = await tx.select().from(app.db.t.startTimers).where(eq(app.db.t.startTimers.id, timer.id));
+        await fireStartTimer(step, row);
+        return;
+      }
+      const [row] = await tx.select({ attempts: t.attempts, instanceId: app.db.t.timers.instanceId }).from(app.db.t.timers).where(eq(app.db.t.timers.id, timer.id));
+      await tx.update(t).set({ status: 'fired', attempts: row.attempts + 1 }).where(eq(t.id, timer.id));
+      step.enqueue(row.instanceId, { type: 'timer.fire', timerId: timer.id }, true);
     });
     return true;
   });

@@ -82,7 +82,7 @@ const builders = {
       .where(and(eq(tk.id, p('id')), inArray(tk.status, ['open', 'claimed']))).prepare();
   },
   deleteCandidates: (t: Tables, tx: Db) => tx.delete(t.taskCandidates).where(eq(t.taskCandidates.taskId, p('taskId'))).prepare(),
-  /** The latest published version of a process (run on the reader, like every definition lookup of a step). */
+  /** The latest published version of a process. */
   latestPublishedProcess: (t: Tables, tx: Db) => {
     const d = t.definitions;
     return tx.select({ id: d.id }).from(d)

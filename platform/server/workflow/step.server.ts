@@ -7,7 +7,7 @@
  * `jobs` that a worker runs after the commit (an outbox).
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, ne } from 'drizzle-orm';
 import { dispatch, startInstance } from '@tongguan/runtime/bpmn/engine/index';
 import { EngineRuntimeError } from '@tongguan/runtime/bpmn/engine/errors';
 import type { EngineEvent, InstanceState, Transition, Variables } from '@tongguan/runtime/bpmn/engine/contract';
@@ -26,7 +26,7 @@ type InstanceRow = App['db']['t']['processInstances']['$inferSelect'];
 /** Deferred work of a step, run in order after the transition that caused it. */
 type Work =
   | { kind: 'dispatch'; instanceId: string; event: EngineEvent; tolerateStale?: boolean }
-  | { kind: 'signal'; name: string; variables: Variables; fromInstanceId: string }
+  | { kind: 'signal'; name: string; variables: Variables; fromInstanceId: string | null }
   | { kind: 'message'; name: string; variables: Variables };
 
 const MAX_WORK = 10_000;
@@ -35,6 +35,8 @@ const calendars = new Map<string, { calendar: WorkingCalendar; until: number }>(
 
 export class WorkflowStep {
   private readonly queue: Work[] = [];
+  /** Instances a message or signal of this step reached, in order. */
+  readonly routed: { instanceId: string; how: 'delivered' | 'started' }[] = [];
 
   constructor(
     readonly app: App,
@@ -47,14 +49,18 @@ export class WorkflowStep {
   /** Starts the latest published version of a process; returns the new instance id. */
   async start(
     processKey: string,
-    input: { instanceId?: string; variables?: Variables; businessKey?: string; parent?: { instanceId: string; callId: string } },
+    input: { instanceId?: string; variables?: Variables; businessKey?: string; parent?: { instanceId: string; callId: string }; startEventId?: string; definitionId?: string },
   ): Promise<string> {
-    const [latest] = await statementsOf(this.app, this.app.db.read).latestPublishedProcess.execute({ tenantId: this.tenantId, key: processKey });
-    if (!latest) throw notFound('definition');
-    const definition = await getPublishedById(this, latest.id);
+    let definitionId = input.definitionId;
+    if (!definitionId) {
+      const [latest] = await statementsOf(this.app, this.tx).latestPublishedProcess.execute({ tenantId: this.tenantId, key: processKey });
+      if (!latest) throw notFound('definition');
+      definitionId = latest.id;
+    }
+    const definition = await getPublishedById(this, definitionId);
     const model = await modelOf(this.app, definition);
     const instanceId = input.instanceId ?? randomUUID();
-    const transition = startInstance(model, { instanceId, variables: input.variables }, await this.deps());
+    const transition = startInstance(model, { instanceId, variables: input.variables, startEventId: input.startEventId }, await this.deps());
     const row: InstanceRow = {
       id: instanceId, tenantId: this.tenantId, definitionId: definition.id, processKey: definition.key, definitionVersion: definition.version,
       businessKey: input.businessKey ?? null, status: transition.state.status, state: transition.state, revision: 1,
@@ -72,8 +78,11 @@ export class WorkflowStep {
     this.queue.push({ kind: 'dispatch', instanceId, event, tolerateStale });
   }
 
-  /** The throwing instance already caught its own signal inside the engine: only others hear it here. */
-  broadcastSignal(name: string, variables: Variables, fromInstanceId: string): void {
+  /**
+   * The throwing instance already caught its own signal inside the engine: only others hear it
+   * here (`fromInstanceId` null: a signal from outside, through the API).
+   */
+  broadcastSignal(name: string, variables: Variables, fromInstanceId: string | null): void {
     this.queue.push({ kind: 'signal', name, variables, fromInstanceId });
   }
 
@@ -122,19 +131,56 @@ export class WorkflowStep {
     return row;
   }
 
-  private async routeSignal(name: string, variables: Variables, fromInstanceId: string): Promise<void> {
+  /** Every instance waiting for the signal hears it, and every process with a signal start event of that name starts. */
+  private async routeSignal(name: string, variables: Variables, fromInstanceId: string | null): Promise<void> {
     const s = this.app.db.t.eventSubscriptions;
     const receivers = await this.tx.select({ id: s.id, instanceId: s.instanceId }).from(s)
-      .where(and(eq(s.tenantId, this.tenantId), eq(s.kind, 'signal'), eq(s.name, name), ne(s.instanceId, fromInstanceId))).orderBy(s.createdAt, s.id);
-    for (const r of receivers) this.enqueue(r.instanceId, { type: 'signal.deliver', subscriptionId: r.id, variables }, true);
+      .where(and(eq(s.tenantId, this.tenantId), eq(s.kind, 'signal'), eq(s.name, name), fromInstanceId ? ne(s.instanceId, fromInstanceId) : undefined)).orderBy(s.createdAt, s.id);
+    for (const r of receivers) {
+      this.enqueue(r.instanceId, { type: 'signal.deliver', subscriptionId: r.id, variables }, true);
+      this.routed.push({ instanceId: r.instanceId, how: 'delivered' });
+    }
+    for (const start of await this.startEventsFor('signal', name)) {
+      this.routed.push({ instanceId: await this.start(start.processKey, { ...start, variables }), how: 'started' });
+    }
   }
 
-  /** A message goes to the oldest instance waiting for it; nobody waiting means nobody hears it. */
+  /**
+   * A message goes to the oldest instance waiting for it; when none waits, it starts the first
+   * process (by key) with a message start event of that name; otherwise nobody hears it.
+   */
   private async routeMessage(name: string, variables: Variables): Promise<void> {
     const s = this.app.db.t.eventSubscriptions;
     const [receiver] = await this.tx.select({ id: s.id, instanceId: s.instanceId }).from(s)
       .where(and(eq(s.tenantId, this.tenantId), eq(s.kind, 'message'), eq(s.name, name))).orderBy(s.createdAt, s.id).limit(1);
-    if (receiver) this.enqueue(receiver.instanceId, { type: 'message.deliver', subscriptionId: receiver.id, variables }, true);
+    if (receiver) {
+      this.enqueue(receiver.instanceId, { type: 'message.deliver', subscriptionId: receiver.id, variables }, true);
+      this.routed.push({ instanceId: receiver.instanceId, how: 'delivered' });
+      return;
+    }
+    const [start] = await this.startEventsFor('message', name);
+    if (start) this.routed.push({ instanceId: await this.start(start.processKey, { ...start, variables }), how: 'started' });
+  }
+
+  /** Start events of the latest published version of each process that the named message or signal triggers. */
+  private async startEventsFor(kind: 'message' | 'signal', name: string): Promise<{ processKey: string; definitionId: string; startEventId: string }[]> {
+    const d = this.app.db.t.definitions;
+    const rows = await this.tx.select({ id: d.id, key: d.key, version: d.version }).from(d)
+      .where(and(eq(d.tenantId, this.tenantId), eq(d.kind, 'process'), eq(d.status, 'published'))).orderBy(asc(d.key), desc(d.version));
+    const found: { processKey: string; definitionId: string; startEventId: string }[] = [];
+    for (const [index, row] of rows.entries()) {
+      if (index > 0 && rows[index - 1].key === row.key) continue;
+      const model = await modelOf(this.app, await getPublishedById(this, row.id));
+      for (const id of model.root.startEventIds) {
+        const node = model.nodes.get(id);
+        if (node?.kind !== 'startEvent') continue;
+        const event = node.event;
+        if ((event.kind === 'message' && kind === 'message' && event.messageName === name) || (event.kind === 'signal' && kind === 'signal' && event.signalName === name)) {
+          found.push({ processKey: row.key, definitionId: row.id, startEventId: id });
+        }
+      }
+    }
+    return found;
   }
 
   private async deps() {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { openDatabase } from '../db/database.server.ts';
 import { createApp } from '../app.server.ts';
 import { createTestApp, type TestApp, type ErrorJson } from '../testing/test-app.server.ts';
@@ -177,6 +177,88 @@ describe('running a published process through the API', () => {
     expect(timer.status).toBe('scheduled');
     expect(timer.attempts).toBe(1);
     expect(timer.lastError).toBeTruthy();
+  });
+});
+
+describe('messages and signals from outside', () => {
+  beforeAll(async () => {
+    await publishOk('process', 'hotline-intake', { xml: fixture('message-start.bpmn') });
+    await publishOk('process', 'storm-patrol', { xml: fixture('signal-start.bpmn') });
+  });
+
+  const send = (kind: 'messages' | 'signals', name: string, variables: Record<string, unknown> = {}, token = admin) =>
+    t.request('POST', `/api/v1/${kind}`, { token, body: { name, variables } });
+  const routedOf = async (res: Response) => {
+    expect(res.status, await res.clone().text()).toBe(200);
+    return ((await res.json()) as { routed: { instanceId: string; how: string }[] }).routed;
+  };
+
+  it('given a process with a message start event, when the message is sent, then an instance starts with its variables; when the message it waits for is sent, then the oldest waiting instance hears it', async () => {
+    const [first] = await routedOf(await send('messages', 'hotline.report', { caller: '市民甲' }));
+    t.clock.advance(1000);
+    const [second] = await routedOf(await send('messages', 'hotline.report', { caller: '市民乙' }));
+    expect([first.how, second.how]).toEqual(['started', 'started']);
+    expect((await instance(first.instanceId)).variables).toEqual({ caller: '市民甲' });
+    expect((await instance(first.instanceId)).tasks).toEqual([]);
+
+    const [heard] = await routedOf(await send('messages', 'inspection.done', { result: 'ok' }));
+    expect(heard).toEqual({ instanceId: first.instanceId, how: 'delivered' });
+    const after = await instance(first.instanceId);
+    expect(after.variables.result).toBe('ok');
+    expect(openTask(after, 'review')).toBeDefined();
+    expect((await instance(second.instanceId)).tasks).toEqual([]);
+  });
+
+  it('given a process with a signal start event, when the signal is thrown, then an instance starts; a name nobody listens to reaches nobody and is still audited', async () => {
+    const mark = await t.auditMark();
+    const routed = await routedOf(await send('signals', 'weather.storm', { level: 'red' }));
+    expect(routed.map((r) => r.how)).toEqual(['started']);
+    expect(openTask(await instance(routed[0].instanceId), 'patrol')).toBeDefined();
+    expect(await routedOf(await send('signals', 'weather.nothing'))).toEqual([]);
+    expect((await t.auditSince(mark)).map((a) => [a.action, a.objectId])).toEqual([['throw_signal', 'weather.storm'], ['throw_signal', 'weather.nothing']]);
+  });
+
+  it('given someone who may not start processes, or an empty name, when sending, then 403 or 422 and nothing starts', async () => {
+    const pi = t.app.db.t.processInstances;
+    const before = (await t.app.db.read.select({ id: pi.id }).from(pi)).length;
+    expect((await send('messages', 'hotline.report', {}, await t.tokenFor('auditor'))).status).toBe(403);
+    expect((await send('signals', '  ')).status).toBe(422);
+    expect((await t.app.db.read.select({ id: pi.id }).from(pi)).length).toBe(before);
+  });
+});
+
+describe('timer start events', () => {
+  const pi = () => t.app.db.t.processInstances;
+  const instancesOf = async (key: string) => (await t.app.db.read.select({ id: pi().id, definitionVersion: pi().definitionVersion }).from(pi()).where(eq(pi().processKey, key)));
+
+  it('given a published process starting every hour twice (R2/PT1H), when the clock passes each hour, then one instance starts each time and then no more', async () => {
+    await publishOk('process', 'hourly-patrol', { xml: fixture('timer-start.bpmn') });
+    expect(await fireDueTimers(t.app)).toBe(0);
+    t.clock.advance(3_600_000);
+    expect(await fireDueTimers(t.app)).toBe(1);
+    expect(await instancesOf('hourly-patrol')).toHaveLength(1);
+    t.clock.advance(3_600_000);
+    expect(await fireDueTimers(t.app)).toBe(1);
+    t.clock.advance(3_600_000);
+    expect(await fireDueTimers(t.app)).toBe(0);
+    const started = await instancesOf('hourly-patrol');
+    expect(started).toHaveLength(2);
+    expect(openTask(await instance(started[0].id), 'patrol')).toBeDefined();
+  });
+
+  it('given a timer start process, when v2 is published, then only v2 starts instances; when v2 is retired, then none start', async () => {
+    const xml = fixture('timer-start.bpmn').replace('id="hourly-patrol"', 'id="nightly"').replace('R2/PT1H', 'R/PT1H');
+    await publishOk('process', 'nightly', { xml });
+    await publishOk('process', 'nightly', { xml: xml.replace('name="巡查"', 'name="夜间巡查"') });
+    t.clock.advance(3_600_000);
+    expect(await fireDueTimers(t.app)).toBe(1);
+    expect((await instancesOf('nightly')).map((i) => i.definitionVersion)).toEqual([2]);
+    const d = t.app.db.t.definitions;
+    const [v2] = await t.app.db.read.select({ id: d.id }).from(d).where(and(eq(d.key, 'nightly'), eq(d.version, 2)));
+    expect((await t.request('POST', `/api/v1/definitions/${v2.id}/retire`, { token: admin })).status).toBe(200);
+    t.clock.advance(3_600_000);
+    expect(await fireDueTimers(t.app)).toBe(0);
+    expect(await instancesOf('nightly')).toHaveLength(1);
   });
 });
 

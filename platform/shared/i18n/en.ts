@@ -332,6 +332,7 @@ export const en: Shape<typeof zhCN> = {
     unknownAttachment: 'the attachment does not exist, is not yours or is already used',
     notACase: 'this task does not belong to a case, so photos cannot be attached',
     unknownCode: 'the code is not in the dictionary',
+    eventName: 'letters, digits and _ . : - only, as in the model (e.g. hotline.report)',
     formOnly: 'this task takes its values through its form (formData), not as variables',
     noForm: 'this task has no form: send variables instead of formData',
     optionSourceUnknown: 'unknown option source (known: responsibleUnits, departments, districts)',

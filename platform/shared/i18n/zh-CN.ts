@@ -328,6 +328,7 @@ export const zhCN = {
     unknownAttachment: '附件不存在、不属于你或已被使用',
     notACase: '该任务不属于案件，不能附加处置照片',
     unknownCode: '编码不在字典中',
+    eventName: '只能包含字母、数字和 _ . : -，与模型中的名称一致（如 hotline.report）',
     formOnly: '此任务通过其表单（formData）提交数据，不接受直接传入流程变量',
     noForm: '此任务没有表单：请以流程变量提交，而非 formData',
     optionSourceUnknown: '未知的选项数据源（可用：responsibleUnits、departments、districts）',

@@ -17,6 +17,20 @@ export const startInstanceInput = z.object({
 });
 export type StartInstanceInput = z.input<typeof startInstanceInput>;
 
+/** A message (correlated to the oldest instance waiting for it, else starting a process) or a signal (broadcast). */
+export const eventInput = z.object({
+  /** As in the model's `<message name>` / `<signal name>`: letters, digits and `_ . : -`, e.g. `hotline.report`. */
+  name: z.string().trim().min(1).max(200).regex(/^[\p{L}\p{N}_.:-]+$/u, { message: '#validation.eventName' }),
+  variables: variablesSchema.default({}),
+});
+export type EventInput = z.input<typeof eventInput>;
+
+export const eventOutput = z.object({
+  /** Instances that were waiting and heard it, and instances it started, in order. */
+  routed: z.array(z.object({ instanceId: z.string(), how: z.enum(['delivered', 'started']) })),
+});
+export type EventOutput = z.infer<typeof eventOutput>;
+
 export const completeTaskInput = z.object({
   variables: variablesSchema.optional(),
   /** Submission of the task's form; re-validated against the form version pinned on the task. */

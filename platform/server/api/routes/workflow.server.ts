@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineRoute } from '../define.server.ts';
 import { idParams } from '../../../shared/schemas/common.ts';
-import { completeTaskInput, instanceOutput, startInstanceInput, taskOutput, taskQuery } from '../../../shared/schemas/workflow.ts';
-import { getProcessInstance, startProcessInstance } from '../../services/process-instances.server.ts';
+import { completeTaskInput, eventInput, eventOutput, instanceOutput, startInstanceInput, taskOutput, taskQuery } from '../../../shared/schemas/workflow.ts';
+import { getProcessInstance, sendEvent, startProcessInstance } from '../../services/process-instances.server.ts';
 import { claimTask, completeTask, getTask, listTasks } from '../../services/tasks.server.ts';
 import { validateFormData } from '../../services/forms.server.ts';
 import { codeSchema } from '../../../shared/schemas/common.ts';
@@ -22,6 +22,20 @@ export const workflowRoutes = [
     summary: 'State, variables, activity history (element ids and times) and tasks of an instance',
     params: idParams, response: instanceOutput, errors: [401, 403, 404],
     handler: ({ app, actor, params }) => getProcessInstance(app, actor, params.id),
+  }),
+  defineRoute({
+    method: 'POST', path: '/api/v1/messages', permission: { action: 'create', subject: 'Process' }, tag: 'workflow',
+    summary: 'Send a message into the city\'s processes',
+    description: 'Delivered to the instance that has waited longest for a message of that name (message catch event, receive task, boundary or event sub-process); when none waits, it starts the latest published process with a message start event of that name. One transaction; audited.',
+    body: eventInput, response: eventOutput, errors: [400, 401, 403, 422],
+    handler: ({ app, actor, body }) => sendEvent(app, actor, 'message', body),
+  }),
+  defineRoute({
+    method: 'POST', path: '/api/v1/signals', permission: { action: 'create', subject: 'Process' }, tag: 'workflow',
+    summary: 'Throw a signal to the city\'s processes',
+    description: 'Every instance waiting for the signal hears it, and every latest published process with a signal start event of that name starts. One transaction; audited.',
+    body: eventInput, response: eventOutput, errors: [400, 401, 403, 422],
+    handler: ({ app, actor, body }) => sendEvent(app, actor, 'signal', body),
   }),
   defineRoute({
     method: 'GET', path: '/api/v1/tasks', tag: 'workflow', summary: 'The caller\'s tasks: inbox (待办), mine, candidate, done (已办), all (administrators)',

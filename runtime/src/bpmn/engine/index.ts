@@ -20,9 +20,12 @@ import { requireNode } from './model-index.ts';
 import { throwError } from './propagation.ts';
 import { run } from './run.ts';
 import { createScope, destroyScope } from './scopes.ts';
-import { Draft, type EngineState, type Execution, type Wait, type WaitKind } from './state.ts';
+import { Draft, type EngineState, type Execution, type TimerCycle, type Wait, type WaitKind } from './state.ts';
+import { resolveTimer } from './waits.ts';
 
 export { EngineRuntimeError, engineErrorMessages } from './errors.ts';
+export { nextCycleOccurrence } from './waits.ts';
+export type { TimerCycle } from './state.ts';
 export type { EngineErrorCode, EngineLocale } from './errors.ts';
 export type { EngineState, Execution, ScopeInstance, Wait } from './state.ts';
 export type * from './contract.ts';
@@ -49,6 +52,25 @@ export function startInstance(model: ProcessModel, options: StartOptions, deps: 
   ctx.push({ nodeId: start.id, scopeId: options.instanceId });
   run(ctx);
   return { state: ctx.draft.toState(), effects: ctx.effects };
+}
+
+/**
+ * When a timer start event first fires, and how it repeats. The platform schedules it when the
+ * version is published — there is no instance yet to hold the timer — and starts an instance at
+ * `startEventId` each time it fires. Timer expressions see no variables here.
+ */
+export function startTimerSchedule(model: ProcessModel, startEventId: string, deps: EngineDeps): { dueAt: string; cycle?: TimerCycle } {
+  const start = model.nodes.get(startEventId);
+  if (start === undefined || start.kind !== 'startEvent' || start.event.kind !== 'timer' || !model.root.startEventIds.includes(start.id)) {
+    throw new EngineRuntimeError('START_EVENT_NOT_FOUND', { processId: model.id, startEventId });
+  }
+  const scopeId = `${model.id}:start-timer`;
+  const ctx = new Context(model, deps, new Draft({
+    schemaVersion: 1, instanceId: scopeId, processId: model.id, status: 'active', variables: {}, rootScopeId: scopeId, scopes: {}, executions: {}, waits: {},
+  }));
+  createScope(ctx, { id: scopeId, kind: 'process', modelId: model.root.id });
+  const { dueAt, cycle } = resolveTimer(ctx, start.event.timer, start.id, scopeId);
+  return { dueAt: dueAt.toISOString(), ...(cycle === undefined ? {} : { cycle }) };
 }
 
 export function dispatch(model: ProcessModel, state: InstanceState, event: EngineEvent, deps: EngineDeps): Transition {

@@ -29,14 +29,21 @@ export function scheduleTimer(ctx: Context, owner: WaitOwner, dueAt: string, cyc
   return timerId;
 }
 
+/** The occurrence after one due at `dueAt` of a repeating timer, or undefined when it is exhausted. */
+export function nextCycleOccurrence(dueAt: string, cycle: TimerCycle): { dueAt: string; cycle: TimerCycle } | undefined {
+  if (cycle.remaining === 0) return undefined;
+  const next = addIsoDuration(new Date(dueAt), cycle.duration);
+  if (next === undefined) return undefined;
+  return { dueAt: next.toISOString(), cycle: { remaining: cycle.remaining === null ? null : cycle.remaining - 1, duration: cycle.duration } };
+}
+
 /** The next occurrence of a cycle timer that just fired, or undefined when it is exhausted. */
 export function rescheduleCycle(ctx: Context, fired: Wait): string | undefined {
-  const cycle = fired.cycle;
-  if (cycle === undefined || cycle.remaining === 0 || fired.dueAt === undefined) return undefined;
-  const next = addIsoDuration(new Date(fired.dueAt), cycle.duration)!;
-  const remaining = cycle.remaining === null ? null : cycle.remaining - 1;
+  if (fired.cycle === undefined || fired.dueAt === undefined) return undefined;
+  const next = nextCycleOccurrence(fired.dueAt, fired.cycle);
+  if (next === undefined) return undefined;
   const { kind: _kind, dueAt: _dueAt, cycle: _cycle, ...owner } = fired;
-  return scheduleTimer(ctx, owner, next.toISOString(), { remaining, duration: cycle.duration });
+  return scheduleTimer(ctx, owner, next.dueAt, next.cycle);
 }
 
 export function openSubscription(ctx: Context, owner: WaitOwner, kind: 'message' | 'signal', name: string): string {
@@ -76,7 +83,7 @@ interface ResolvedTimer {
   readonly cycle?: TimerCycle;
 }
 
-function resolveTimer(ctx: Context, timer: TimerDefinition, elementId: string, scopeId: string): ResolvedTimer {
+export function resolveTimer(ctx: Context, timer: TimerDefinition, elementId: string, scopeId: string): ResolvedTimer {
   const now = ctx.deps.now;
   const source = timer.expression.trim();
   const invalid = (value: string): EngineRuntimeError => new EngineRuntimeError('INVALID_TIMER', { value }, elementId);
