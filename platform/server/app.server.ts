@@ -10,6 +10,7 @@ import type { Locale } from '../shared/i18n/index.ts';
 import { PrincipalCache } from './auth/principal.server.ts';
 import { BearerCache } from './auth/bearer-cache.server.ts';
 import { ServiceTaskRegistry } from './workflow/service-tasks.server.ts';
+import { notifyHandler } from './workflow/notify.server.ts';
 import { DiskFileStorage, type FileStorage } from './storage/file-storage.server.ts';
 
 export interface App {
@@ -33,8 +34,11 @@ export interface Actor {
 }
 
 export function createApp(config: AppConfig, db: Database, now: () => Date = () => new Date()): App {
-  return {
+  const app: App = {
     config, db, now, principals: new PrincipalCache(), bearers: new BearerCache(config.apiTokenCacheMs), serviceTasks: new ServiceTaskRegistry(),
     files: new DiskFileStorage(config.filesDir),
   };
+  // Built in, like a plugin's handlers: the standard case process notifies on overdue (督办).
+  app.serviceTasks.register(notifyHandler(app));
+  return app;
 }

@@ -42,6 +42,9 @@ const MATRIX: Row[] = [
   ['POST', '/api/v1/users/{otherUser}/reset-password', '+------- 0-', { password: 'Matrix#Pass2026' }],
   ['POST', '/api/v1/users/{ownUser}/unlock', '+-+----- 0-'],
   ['GET', '/api/v1/me', '++++++++ +-'],
+  ['GET', '/api/v1/notifications', '++++++++ +-'],
+  ['POST', '/api/v1/notifications/{nowhere}/read', '++++++++ +-'],
+  ['POST', '/api/v1/notifications/read-all', '++++++++ +-', {}],
   ['POST', '/api/v1/me/password', '++++++++ +-', {}],
 
   ['GET', '/api/v1/roles', '+++----+ +-'],
@@ -149,6 +152,8 @@ describe('permission matrix: every seeded role × every protected API route', ()
       'GET /api/v1/tasks', 'GET /api/v1/tasks/{id}', 'POST /api/v1/tasks/{id}/claim', 'POST /api/v1/tasks/{id}/complete',
       // Attachments are readable by their uploader or through their case's data scope (services/attachments.server.ts).
       'GET /api/v1/attachments/{id}',
+      // Notices are the caller's own (services/notifications.server.ts).
+      'GET /api/v1/notifications', 'POST /api/v1/notifications/{id}/read', 'POST /api/v1/notifications/read-all',
     ]);
     const undeclared = allRoutes().filter((r) => !r.public && !r.permission).map((r) => `${r.method} ${r.path}`).filter((k) => !callerOwned.has(k));
     expect(undeclared).toEqual([]);

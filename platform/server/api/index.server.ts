@@ -16,12 +16,13 @@ import { gridRoutes } from './routes/grids.server.ts';
 import { tokenRoutes } from './routes/tokens.server.ts';
 import { workflowRoutes } from './routes/workflow.server.ts';
 import { caseRoutes } from './routes/cases.server.ts';
+import { notificationRoutes } from './routes/notifications.server.ts';
 
 export function allRoutes(): RouteSpec[] {
   const routes: RouteSpec[] = [];
   routes.push(...systemRoutes(() => routes), ...authRoutes, ...organisationRoutes);
   routes.push(...definitionRoutes, ...dictionaryRoutes, ...parameterRoutes, ...calendarRoutes, ...auditRoutes);
-  routes.push(...userRoutes, ...roleRoutes, ...gridRoutes, ...tokenRoutes, ...workflowRoutes, ...caseRoutes);
+  routes.push(...userRoutes, ...roleRoutes, ...gridRoutes, ...tokenRoutes, ...workflowRoutes, ...caseRoutes, ...notificationRoutes);
   return routes;
 }
 

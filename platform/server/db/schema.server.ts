@@ -4,6 +4,7 @@
  */
 import type { SchemaKit } from './schema-kit.server.ts';
 import { defineWorkflowSchema } from './schema-workflow.server.ts';
+import { defineNotificationSchema } from './schema-notifications.server.ts';
 import { defineCaseSchema } from './schema-cases.server.ts';
 import type { Position, OrgLevel, OrgKind, DataScope, RoleRule, DefinitionKind, DefinitionStatus } from '../../shared/domain.ts';
 
@@ -215,6 +216,7 @@ export function defineSchema(k: SchemaKit) {
     auditLog, definitions, parameters, calendarDays,
     ...defineWorkflowSchema(k),
     ...defineCaseSchema(k),
+    ...defineNotificationSchema(k),
   };
 }
 

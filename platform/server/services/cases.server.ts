@@ -166,7 +166,7 @@ export async function getCase(app: App, actor: Actor, id: string): Promise<CaseO
   const timeline = instance.activities.filter((a) => a.elementKind === 'userTask' || a.elementKind === 'startEvent' || a.elementKind === 'endEvent').map((a) => {
     const task = byTask.get(a.id);
     return {
-      elementId: a.elementId, name: task?.name ?? null, at: a.startedAt, endedAt: a.endedAt,
+      elementId: a.elementId, taskId: task?.id ?? null, name: task?.name ?? null, at: a.startedAt, endedAt: a.endedAt,
       by: task?.completedBy ?? null, comment: task?.comment ?? null, status: task?.status ?? (a.endedAt ? 'completed' : 'active'),
     };
   });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../testing/test-app.server.ts';
 import { fireDueTimers } from '../workflow/scheduler.server.ts';
+import { runDueJobs } from '../workflow/jobs.server.ts';
 
 interface Case { id: string; caseNumber: string; status: string; gridId: string | null; districtOrgId: string | null; dueAt: string | null; deadlineHours: number; overdue: boolean; timeline: { elementId: string; by: string | null; comment: string | null }[] }
 interface Task { id: string; elementId: string; status: string; dueAt: string | null; formKey: string | null }
@@ -146,6 +147,33 @@ describe('the closed loop', () => {
     expect(overdue.items.map((x) => x.id)).toContain(c.id);
     expect((await taskOf(c, 'supervise', 'city.leader')).status).toBe('open');
     expect((await getCase(c.id)).status).toBe('dispatched');
+  });
+
+  it('given an overdue case, when the notify job runs (twice, as a retry would), then the leader and the responsible unit\'s handler each get one 督办 notice linking the case, and another district\'s handler none', async () => {
+    let c = await report({ categoryCode: 'E04001' });
+    c = await complete(c, 'register', 'cc.dispatcher1');
+    c = await complete(c, 'dispatch', 'cc.dispatcher1', { responsibleUnitId: unitId });
+    t.clock.set(new Date(new Date(c.dueAt as string).getTime() + 60_000));
+    await fireDueTimers(t.app);
+    expect(await runDueJobs(t.app)).toBeGreaterThanOrEqual(1);
+    const j = t.app.db.t.jobs;
+    await t.app.db.transaction((tx) => tx.update(j).set({ status: 'pending' }).where(eq(j.serviceType, 'notify')));
+    await runDueJobs(t.app);
+    const noticesOf = async (username: string) => {
+      const res = await t.request('GET', '/api/v1/notifications', { token: await as(username) });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { items: { id: string; title: string; link: string }[]; unread: number }).items.filter((n) => n.title.includes(c.caseNumber));
+    };
+    for (const username of ['city.leader', 'dh.handler2']) {
+      const notices = await noticesOf(username);
+      expect(notices.map((n) => [n.title, n.link]), username).toEqual([[`案件 ${c.caseNumber} 处置超期，请督办`, `/cases/${c.id}`]]);
+    }
+    expect(await noticesOf('xl.handler1')).toEqual([]);
+    const [notice] = await noticesOf('city.leader');
+    expect((await t.request('POST', `/api/v1/notifications/${notice.id}/read`, { token: await as('dh.handler2') })).status).toBe(404);
+    expect((await t.request('POST', `/api/v1/notifications/${notice.id}/read`, { token: await as('city.leader') })).status).toBe(200);
+    const after = (await (await t.request('GET', '/api/v1/notifications?unread=true', { token: await as('city.leader') })).json()) as { items: { id: string }[] };
+    expect(after.items.map((n) => n.id)).not.toContain(notice.id);
   });
 });
 

@@ -91,7 +91,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const server = createHttpServer(app, {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const tokens = new Map<string, string>();
+  const tokens = new Map<string, { token: string; expiresAt: string }>();
   const { auditLog: a, users: u, organisations: o, roles: r, tenants: tn } = db.t;
   const read = db.read;
 
@@ -114,13 +114,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   return {
     app, clock, baseUrl, request, database: { url: databaseUrl, pgSchema: schema },
     async tokenFor(username) {
+      // A token is reused while the (test) clock is well inside its lifetime: tests move the clock forward.
       const cached = tokens.get(username);
-      if (cached) return cached;
+      if (cached && Date.parse(cached.expiresAt) - clock.now().getTime() > 60_000) return cached.token;
       const res = await request('POST', '/api/v1/auth/token', { body: { username, password: TEST_PASSWORD } });
       if (res.status !== 201) throw new Error(`Login as ${username} failed: ${res.status} ${await res.text()}`);
-      const { token } = (await res.json()) as { token: string };
-      tokens.set(username, token);
-      return token;
+      const issued = (await res.json()) as { token: string; expiresAt: string };
+      tokens.set(username, issued);
+      return issued.token;
     },
     async auditMark() {
       const [row] = await read.select({ seq: max(a.seq) }).from(a);
