@@ -202,10 +202,26 @@ interface Pending {
 /** More would delay the first transaction of a group by the time of all the others. */
 const MAX_GROUP = 16;
 
+const controls = new WeakMap<BetterSqlite3.Database, Record<'begin' | 'savepoint' | 'release' | 'commit', BetterSqlite3.Statement>>();
+
+/** The transaction-control statements, prepared once per connection (exec parses its SQL every time). */
+function controlStatements(writer: BetterSqlite3.Database) {
+  let control = controls.get(writer);
+  if (!control) {
+    control = {
+      begin: writer.prepare('BEGIN IMMEDIATE'), savepoint: writer.prepare('SAVEPOINT tx'),
+      release: writer.prepare('RELEASE tx'), commit: writer.prepare('COMMIT'),
+    };
+    controls.set(writer, control);
+  }
+  return control;
+}
+
 /** Runs the transactions waiting now (up to MAX_GROUP) under one COMMIT; see the header. */
 async function commitGroup(writer: BetterSqlite3.Database, writeDb: Db, active: AsyncLocalStorage<Db>, waiting: Pending[]): Promise<void> {
+  const control = controlStatements(writer);
   try {
-    writer.exec('BEGIN IMMEDIATE');
+    control.begin.run();
   } catch (error) {
     waiting.shift()?.reject(error);
     return;
@@ -214,9 +230,9 @@ async function commitGroup(writer: BetterSqlite3.Database, writeDb: Db, active: 
   for (let n = 0; n < MAX_GROUP && waiting.length; n++) {
     const pending = waiting.shift() as Pending;
     try {
-      writer.exec('SAVEPOINT tx');
+      control.savepoint.run();
       const result = await active.run(writeDb, () => pending.fn(writeDb));
-      writer.exec('RELEASE tx');
+      control.release.run();
       succeeded.push({ pending, result });
     } catch (error) {
       pending.reject(error);
@@ -228,7 +244,7 @@ async function commitGroup(writer: BetterSqlite3.Database, writeDb: Db, active: 
     }
   }
   try {
-    writer.exec('COMMIT');
+    control.commit.run();
   } catch (error) {
     if (writer.inTransaction) writer.exec('ROLLBACK');
     for (const s of succeeded) s.pending.reject(error);
