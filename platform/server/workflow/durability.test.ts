@@ -1,6 +1,6 @@
 /**
  * Issue 3, point 4: the engine survives `kill -9` at any point. A child process drives process
- * instances (parallel fork/join + sequence) step by step; it is killed with SIGKILL at random
+ * instances (parallel fork/join, a service-task job, a timer, a sequence) step by step; it is killed with SIGKILL at random
  * moments and restarted, repeatedly. After every kill the database must be consistent — each
  * user task the engine waits on has exactly one open task row and vice versa — and at the end
  * every instance has completed with each task done exactly once.
@@ -33,10 +33,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** Runs the worker; kills it with SIGKILL after `killAfterSteps` committed steps, or lets it finish. */
+let restarts = 0;
 function runWorker(killAfterSteps?: number): Promise<{ steps: number; finished: boolean }> {
+  restarts += 1;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/workflow/testing/durability-worker.ts'], {
     cwd: PLATFORM_DIR,
-    env: { ...process.env, DURABLE_TARGET: String(TARGET), DURABLE_TENANT: tenantId, DURABLE_DATABASE_URL: t.database.url, DURABLE_PG_SCHEMA: t.database.pgSchema ?? '' },
+    env: { ...process.env, DURABLE_TARGET: String(TARGET), DURABLE_TENANT: tenantId, DURABLE_DATABASE_URL: t.database.url, DURABLE_PG_SCHEMA: t.database.pgSchema ?? '', DURABLE_CLOCK_OFFSET_MS: String(restarts * 3_600_000) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let steps = 0;
@@ -59,7 +61,7 @@ function runWorker(killAfterSteps?: number): Promise<{ steps: number; finished: 
 }
 
 async function assertConsistent(): Promise<{ active: number; completed: number }> {
-  const { processInstances: pi, tasks: tk } = t.app.db.t;
+  const { processInstances: pi, tasks: tk, timers: tm, jobs: jb } = t.app.db.t;
   const instances = await t.app.db.read.select().from(pi).where(eq(pi.tenantId, tenantId));
   for (const instance of instances) {
     const open = await t.app.db.read.select({ elementId: tk.elementId }).from(tk).where(and(eq(tk.instanceId, instance.id), inArray(tk.status, ['open', 'claimed'])));
@@ -67,6 +69,12 @@ async function assertConsistent(): Promise<{ active: number; completed: number }
     const waiting = activeElementIds(instance.state as InstanceState).filter((id) => USER_TASKS.includes(id)).sort();
     expect(openIds, `instance ${instance.id}`).toEqual(waiting);
     expect(new Set(openIds).size).toBe(openIds.length);
+    // The timer and the service-task job the engine waits on exist exactly once, and nothing else is left open.
+    const state = instance.state as InstanceState;
+    const timers = await t.app.db.read.select({ id: tm.id }).from(tm).where(and(eq(tm.instanceId, instance.id), eq(tm.status, 'scheduled')));
+    const jobs = await t.app.db.read.select({ id: jb.id }).from(jb).where(and(eq(jb.instanceId, instance.id), inArray(jb.status, ['pending', 'running'])));
+    expect(timers.length, `timers of ${instance.id}`).toBe(activeElementIds(state).includes('pause') ? 1 : 0);
+    expect(jobs.length, `jobs of ${instance.id}`).toBe(activeElementIds(state).includes('notify') ? 1 : 0);
   }
   return { active: instances.filter((i) => i.status === 'active').length, completed: instances.filter((i) => i.status === 'completed').length };
 }
@@ -91,5 +99,11 @@ describe('durability under kill -9', () => {
     for (const list of perInstance.values()) expect(list.sort()).toEqual(USER_TASKS.map((id) => `${id}:completed`));
     const ends = await t.app.db.read.select({ instanceId: h.instanceId }).from(h).where(and(eq(h.tenantId, tenantId), eq(h.elementId, 'end')));
     expect(ends).toHaveLength(TARGET);
+    // One service-task job and one timer per instance, each finished exactly once.
+    const { jobs: jb, timers: tm } = t.app.db.t;
+    const jobs = await t.app.db.read.select({ status: jb.status }).from(jb).where(eq(jb.tenantId, tenantId));
+    const timers = await t.app.db.read.select({ status: tm.status }).from(tm).where(eq(tm.tenantId, tenantId));
+    expect(jobs.map((j) => j.status)).toEqual(Array(TARGET).fill('done'));
+    expect(timers.map((x) => x.status)).toEqual(Array(TARGET).fill('fired'));
   });
 });
