@@ -52,6 +52,16 @@ function mayWorkOn(actor: Actor, task: TaskRow): boolean {
   return isCandidate(actor, task);
 }
 
+/**
+ * Refuses work on a task the actor may not do: 409 when they are one of its candidates and
+ * someone else claimed or completed it first (two people racing for one task), else 404 — a
+ * task that was never theirs does not exist for them.
+ */
+function assertMayWorkOn(actor: Actor, task: TaskRow): void {
+  if (mayWorkOn(actor, task)) return;
+  throw isCandidate(actor, task) ? new AppError('task_not_open') : notFound('task');
+}
+
 /** SQL form of the candidate rule for the inbox query. */
 function candidateCondition(app: App, actor: Actor): SQL {
   const { tasks: t, taskCandidates: c } = app.db.t;
@@ -108,7 +118,7 @@ export async function claimTask(app: App, actor: Actor, id: string): Promise<Tas
   const { userId } = actor.principal;
   await app.db.transaction(async (tx) => {
     const task = await loadTask(app, actor, id, tx);
-    if (!mayWorkOn(actor, task)) throw notFound('task');
+    assertMayWorkOn(actor, task);
     if (task.status === 'claimed' && task.assigneeId === userId) return;
     if (nextTaskStatus(task.status, { type: 'CLAIM' }) !== 'claimed') throw new AppError('task_not_open');
     const now = app.now();
@@ -132,7 +142,7 @@ export async function completeTask(app: App, actor: Actor, id: string, raw: unkn
   try {
     await inStep(app, tenantId, userId, async (step) => {
       const task = await loadTask(app, actor, id, step.tx);
-      if (!mayWorkOn(actor, task)) throw notFound('task');
+      assertMayWorkOn(actor, task);
       if (!nextTaskStatus(task.status, { type: 'COMPLETE' })) throw new AppError('task_not_open');
       let formData: Record<string, unknown> | undefined;
       if (task.formDefinitionId) {

@@ -100,18 +100,19 @@ describe('running a published process through the API', () => {
   });
 
   it('given two people completing the same task at once, then exactly one succeeds and the other gets 409', async () => {
-    const started = await start('unassigned');
-    const task = openTask(started, 'task');
+    const started = await start('approval', { level: 1, source: 'hotline' });
+    const task = openTask(started, 'review');
+    const [first, second] = [await t.tokenFor('cc.dispatcher1'), await t.tokenFor('cc.intake1')];
     const results = await Promise.all([
-      t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: admin, body: {} }),
-      t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: admin, body: {} }),
+      t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: first, body: {} }),
+      t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: second, body: {} }),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
     const loser = results.find((r) => r.status === 409) as Response;
     expect(((await loser.json()) as ErrorJson).error.code).toBe('task_not_open');
     const finished = await instance(started.id);
-    expect(finished.status).toBe('completed');
-    expect(finished.activities.filter((a) => a.elementId === 'end')).toHaveLength(1);
+    expect(finished.activities.filter((a) => a.elementId === 'review')).toHaveLength(1);
+    expect(finished.tasks.filter((x) => x.elementId === 'review').map((x) => x.status)).toEqual(['completed']);
   });
 
   it('given a running v1 instance, when v2 is published, then the instance finishes on v1 and new instances start on v2', async () => {
