@@ -1,13 +1,20 @@
 /**
- * Unit grids (单元网格) drawn as polygons with their codes. Leaflet touches `window`, so it is
- * loaded only in the browser (dynamic import inside an effect); the server renders an empty box.
- * Without a basemap URL the map is vector only on a light background and works offline.
+ * Unit grids (单元网格) drawn as polygons with their codes, optionally with one point (a case's
+ * location) that a tap or click can set. Leaflet touches `window`, so it is loaded only in the
+ * browser (dynamic import inside an effect); the server renders an empty box. Without a basemap
+ * URL the map is vector only on a light background and works offline; the point is a vector
+ * circle, not Leaflet's image marker, for the same reason.
  */
 import { useEffect, useRef, useState } from 'react';
 import { Alert } from 'antd';
 import type * as Leaflet from 'leaflet';
 import { useT } from '../lib/i18n.tsx';
 import './grid-map.css';
+
+export interface MapPoint {
+  lng: number;
+  lat: number;
+}
 
 export interface MapGrid {
   id: string;
@@ -21,12 +28,16 @@ interface Props {
   /** Tile URL template ({z}/{x}/{y}); none → vector only. */
   basemapUrl?: string | null;
   height?: number;
+  point?: MapPoint | null;
+  /** Makes the map a picker: a tap or click anywhere (grids included) sets the point. */
+  onPick?: (point: MapPoint) => void;
 }
 
 interface Loaded {
   L: typeof Leaflet;
   map: Leaflet.Map;
   layer: Leaflet.LayerGroup;
+  pointLayer: Leaflet.LayerGroup;
   /** Shows or hides the codes for the current zoom. */
   refreshLabels: () => void;
 }
@@ -37,13 +48,20 @@ const LABEL_MIN_PX = 80;
 /** Where an empty map looks when there is nothing to fit to: the demo city's centre. */
 const FALLBACK_CENTER: [number, number] = [36.66, 117.0];
 
-export function GridMap({ grids, basemapUrl, height = 360 }: Props) {
+/** Zoom for a point shown on its own: a few streets around it. */
+const POINT_ZOOM = 16;
+const POINT_PANE = 'tgPoint';
+
+export function GridMap({ grids, basemapUrl, height = 360, point = null, onPick }: Props) {
   const t = useT();
   const container = useRef<HTMLDivElement>(null);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [failed, setFailed] = useState(false);
   /** Bounds of one drawn grid: its width on screen decides whether codes fit. */
   const sample = useRef<Leaflet.LatLngBounds | null>(null);
+  const pick = useRef(onPick);
+  pick.current = onPick;
+  const picking = Boolean(onPick);
 
   useEffect(() => {
     let cancelled = false;
@@ -60,8 +78,11 @@ export function GridMap({ grids, basemapUrl, height = 360 }: Props) {
         box.classList.toggle('tg-hide-labels', width < LABEL_MIN_PX);
       };
       created.on('zoomend', refreshLabels);
+      created.on('click', (event: Leaflet.LeafletMouseEvent) => pick.current?.({ lng: event.latlng.lng, lat: event.latlng.lat }));
+      // The point sits above the grid codes (tooltip pane, 650): a case in a grid's middle would hide under its label.
+      created.createPane(POINT_PANE).style.zIndex = '660';
       map = created;
-      setLoaded({ L, map: created, layer: L.layerGroup().addTo(created), refreshLabels });
+      setLoaded({ L, map: created, layer: L.layerGroup().addTo(created), pointLayer: L.layerGroup().addTo(created), refreshLabels });
     }, () => setFailed(true));
     return () => {
       cancelled = true;
@@ -77,24 +98,41 @@ export function GridMap({ grids, basemapUrl, height = 360 }: Props) {
     sample.current = null;
     const bounds = L.latLngBounds([]);
     for (const grid of grids) {
-      const polygon = L.geoJSON(grid.geometry as GeoJSON.Polygon, { style: { color: '#1f5fbf', weight: 1, fillOpacity: 0.12 } });
+      // A picker's grids let taps through to the map (no popups in the way of setting the point).
+      const polygon = L.geoJSON(grid.geometry as GeoJSON.Polygon, { interactive: !picking, style: { color: '#1f5fbf', weight: 1, fillOpacity: 0.12 } });
       polygon.bindTooltip(grid.code, { permanent: true, direction: 'center', className: 'tg-grid-label' });
-      const popup = document.createElement('div');
-      popup.textContent = `${grid.code} ${grid.name}`;
-      polygon.bindPopup(popup);
+      if (!picking) {
+        const popup = document.createElement('div');
+        popup.textContent = `${grid.code} ${grid.name}`;
+        polygon.bindPopup(popup);
+      }
       polygon.addTo(layer);
       bounds.extend(polygon.getBounds());
       sample.current ??= polygon.getBounds();
     }
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16] });
     refreshLabels();
-  }, [loaded, grids]);
+  }, [loaded, grids, picking]);
+
+  const lng = point?.lng;
+  const lat = point?.lat;
+  useEffect(() => {
+    if (!loaded) return;
+    const { L, map, pointLayer } = loaded;
+    pointLayer.clearLayers();
+    if (lng === undefined || lat === undefined) return;
+    const at = L.latLng(lat, lng);
+    L.circleMarker(at, { pane: POINT_PANE, radius: 8, color: '#a8071a', weight: 2, fillColor: '#ff4d4f', fillOpacity: 0.9, interactive: false }).addTo(pointLayer);
+    // A tap sets a point in view and leaves the map still; a point from elsewhere (GPS, a case) is brought into view.
+    if (!map.getBounds().contains(at)) map.setView(at, Math.max(map.getZoom(), POINT_ZOOM));
+  }, [loaded, lng, lat]);
 
   if (failed) return <Alert type="warning" showIcon title={t('ui.map.failed')} />;
   return (
     <div style={{ position: 'relative' }}>
-      <div ref={container} className="tg-grid-map" data-testid="grid-map" style={{ height, background: '#f2f4f7', borderRadius: 6 }} />
-      {grids.length === 0 ? (
+      <div ref={container} className={picking ? 'tg-grid-map tg-picking' : 'tg-grid-map'} data-testid="grid-map" data-ready={loaded ? 'true' : 'false'}
+        style={{ height, background: '#f2f4f7', borderRadius: 6 }} />
+      {grids.length === 0 && !picking && !point ? (
         <div style={{ position: 'absolute', inset: 0, display: 'flex', alignItems: 'center', justifyContent: 'center', pointerEvents: 'none', color: '#8c8c8c', zIndex: 500 }}>
           {t('ui.map.noGrids')}
         </div>

@@ -2,10 +2,12 @@
  * The permission matrix for the admin pages: each seeded role × each page loader, run with a
  * real session, asserting render (allowed), 403 (denied) or a redirect to the login page.
  * Expectations are written out by hand; columns as in permission-matrix.test.ts, plus '0' for a
- * 404 (a task the person is neither assigned to, a candidate for, nor may read as process staff).
+ * 404 (a task the person is neither assigned to, a candidate for, nor may read as process staff;
+ * a case outside the person's data scope).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppLoadContext } from 'react-router';
+import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../testing/test-app.server.ts';
 import { createSession, SESSION_COOKIE } from '../auth/auth.server.ts';
 import { loader as organisations } from '../../app/routes/organisations.tsx';
@@ -20,12 +22,15 @@ import { loader as tasks } from '../../app/routes/tasks.tsx';
 import { loader as task } from '../../app/routes/task.tsx';
 import { loader as processNew } from '../../app/routes/process-new.tsx';
 import { loader as processInstance } from '../../app/routes/process.tsx';
+import { loader as cases } from '../../app/routes/cases.tsx';
+import { loader as caseNew } from '../../app/routes/case-new.tsx';
+import { loader as caseDetail } from '../../app/routes/case.tsx';
 
 const USERS = ['admin', 'auditor', 'dh.admin', 'cc.dispatcher1', 'dh.intake', 'dh.inspector1', 'dh.handler2', 'city.leader', null] as const;
 
 type Loader = (args: never) => Promise<unknown>;
 /** Route params filled in once the workflow fixture below exists. */
-const ids = { task: '', instance: '' };
+const ids = { task: '', instance: '', dhCase: '', xlCase: '' };
 //                                                      A U D C S I H L N
 const PAGES: [path: string, loader: Loader, expect: string, params?: () => Record<string, string>][] = [
   ['/organisations', organisations as Loader, '++++++++-'],
@@ -41,6 +46,12 @@ const PAGES: [path: string, loader: Loader, expect: string, params?: () => Recor
   ['/tasks/:id', task as Loader, '+00+++++-', () => ({ id: ids.task })],
   ['/processes/new', processNew as Loader, '+--++++--'],
   ['/processes/:id', processInstance as Loader, '+--+++++-', () => ({ id: ids.instance })],
+  ['/cases', cases as Loader, '+--+++++-'],
+  ['/cases/new', caseNew as Loader, '+--++++--'],
+  // A case in 东湖区 龙泉街道: the city-wide roles, the district's staff and the street's inspector; not a unit it is not dispatched to.
+  ['/cases/:id (东湖区)', caseDetail as Loader, '+--+++0+-', () => ({ id: ids.dhCase })],
+  // A case in 西岭区 is not found for 东湖区's people.
+  ['/cases/:id (西岭区)', caseDetail as Loader, '+--+000+-', () => ({ id: ids.xlCase })],
 ];
 
 const PROCESS_XML = `<?xml version="1.0" encoding="UTF-8"?>
@@ -66,6 +77,19 @@ async function workflowFixture(): Promise<void> {
   ids.task = instance.tasks[0].id;
 }
 
+/** A case reported by a street's inspector in the middle of one of the community's grids. */
+async function reportCase(username: string, communityCode: string): Promise<string> {
+  const g = t.app.db.t.grids;
+  const [grid] = await t.app.db.read.select({ bbox: g.bbox }).from(g).where(eq(g.orgId, await t.orgId(communityCode)));
+  const [minX, minY, maxX, maxY] = grid.bbox;
+  const res = await t.request('POST', '/api/v1/cases', {
+    token: await t.tokenFor(username),
+    body: { source: 'inspector', categoryCode: 'P01001', title: '井盖缺失', description: '人行道井盖缺失', location: { lng: (minX + maxX) / 2, lat: (minY + maxY) / 2 } },
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
 let t: TestApp;
 const cookies = new Map<string, string>();
 
@@ -78,6 +102,8 @@ beforeAll(async () => {
     cookies.set(username, `${SESSION_COOKIE}=${session.cookieValue}`);
   }
   await workflowFixture();
+  ids.dhCase = await reportCase('dh.inspector1', 'demo-dh-lq-jx');
+  ids.xlCase = await reportCase('xl.inspector1', 'demo-xl-sg-cb');
 });
 afterAll(async () => { await t.close(); });
 
@@ -105,9 +131,10 @@ async function outcome(loader: Loader, path: string, username: string | null, pa
 describe('page permission matrix: every seeded role × every admin page', () => {
   for (const [path, loader, expected, params] of PAGES) {
     it(`GET ${path}`, async () => {
+      const url = path.split(' ')[0];
       const mismatches: string[] = [];
       for (const [i, username] of USERS.entries()) {
-        const got = await outcome(loader, path, username, params?.() ?? {});
+        const got = await outcome(loader, url, username, params?.() ?? {});
         if (got !== expected[i]) mismatches.push(`${username ?? 'anonymous'}: expected ${expected[i]}, got ${got}`);
       }
       expect(mismatches).toEqual([]);

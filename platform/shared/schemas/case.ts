@@ -52,7 +52,8 @@ export const caseOutput = caseSummary.extend({
   description: z.string(),
   attachments: z.array(attachmentOutput),
   timeline: z.array(z.object({
-    elementId: z.string(), name: z.string().nullable(), at: z.string(), endedAt: z.string().nullable(),
+    /** The user task of the step (null for events): pairs the step with its form data and task page. */
+    elementId: z.string(), taskId: z.string().nullable(), name: z.string().nullable(), at: z.string(), endedAt: z.string().nullable(),
     by: z.string().nullable(), comment: z.string().nullable(), status: z.string(),
   })),
 });

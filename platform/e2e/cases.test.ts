@@ -1,0 +1,144 @@
+/**
+ * The case pages through a real browser: an inspector on a phone reports a case (category from
+ * the tree, a tap on the map for the location, a photo taken and uploaded at once), lands on the
+ * case's page with its number, the photo and 受理立案 waiting; then 指挥中心's dispatcher finds
+ * it in 案件管理 by filtering on its status.
+ */
+import { deflateSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, newPage, signIn, startServer, waitForHydration, type E2eServer } from './harness.ts';
+
+let server: E2eServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+/** The case the first test reports, for the second. */
+let reported: { id: string; caseNumber: string };
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Buffer): number {
+  let c = 0xffffffff;
+  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+/** A real PNG (16×16, solid orange): the server checks the signature, the browser draws it. */
+function png(size = 16): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: size }, () => [0xfa, 0x8c, 0x16]).flat())]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: size }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+afterEach(async () => {
+  await context?.close();
+  expect(errors).toEqual([]);
+});
+
+async function openPage(): Promise<Page> {
+  ({ context, page, errors } = await newPage(browser, server.baseUrl));
+  return page;
+}
+
+/** Clicks the middle of the first grid drawn on the map (grids are rectangles), as a finger would. */
+async function tapFirstGrid(p: Page): Promise<void> {
+  const map = p.locator('[data-testid="grid-map"][data-ready="true"]');
+  await map.scrollIntoViewIfNeeded();
+  const grid = map.locator('.leaflet-overlay-pane path').first();
+  await grid.waitFor({ state: 'attached' });
+  const box = await grid.boundingBox();
+  if (!box) throw new Error('the first grid is not drawn');
+  await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+// The tests run in order on one server: the second looks for the case the first reported.
+describe('browser: cases', () => {
+  it('given an inspector on a phone, when they report a case with a tapped location and a photo, then its page shows the number, the photo and 受理立案 waiting', async () => {
+    const p = await openPage();
+    await signIn(p, 'dh.inspector1');
+    // Signed in at desktop size (signIn waits for the side menu, which a phone keeps in a drawer).
+    await p.setViewportSize({ width: 390, height: 844 });
+    await p.goto('/cases/new');
+    await waitForHydration(p);
+
+    await p.getByTestId('case-source').getByText('监督员上报').waitFor();
+    await p.locator('#categoryCode').click();
+    await p.locator('#categoryCode').fill('供水井盖');
+    await p.locator('.ant-select-tree-node-content-wrapper[title="供水井盖"]').click();
+    await p.locator('#title').fill('供水井盖破损');
+    await p.locator('#description').fill('人行道上供水井盖破损，有行人绊倒的危险');
+    await p.locator('#address').fill('龙泉路 66 号');
+    await tapFirstGrid(p);
+    await p.getByTestId('case-point').waitFor();
+
+    await p.getByTestId('photo-upload').locator('input[type="file"]').setInputFiles({ name: '现场.png', mimeType: 'image/png', buffer: png() });
+    await p.getByTestId('photo-upload').locator('.ant-upload-list-item-done').waitFor();
+    await p.getByTestId('case-submit').click();
+    await p.waitForURL((url) => /^\/cases\/[0-9a-f-]{36}$/.test(url.pathname));
+    await waitForHydration(p);
+
+    const id = new URL(p.url()).pathname.split('/').pop() as string;
+    const res = await server.api(`/api/v1/cases/${id}`, await server.apiToken('admin'));
+    const saved = (await res.json()) as { caseNumber: string; gridId: string | null; location: unknown; attachments: { id: string; stage: string }[] };
+    reported = { id, caseNumber: saved.caseNumber };
+    expect(await p.getByTestId('case-number').innerText()).toBe(saved.caseNumber);
+    expect(saved.gridId).not.toBeNull();
+    expect(saved.attachments.map((a) => a.stage)).toEqual(['before']);
+
+    const photo = p.getByTestId('case-photos-before').locator(`[data-attachment-id="${saved.attachments[0].id}"] img`);
+    await photo.waitFor();
+    await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(16);
+    const register = p.locator('[data-testid="case-step"][data-element-id="register"]');
+    await register.getByText('受理立案').waitFor();
+    expect(await register.getAttribute('data-status')).toBe('open');
+    await register.getByText('待签收').waitFor();
+    await p.getByTestId('case-status').getByText('待受理').waitFor();
+
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+
+  it('given the reported case, when 指挥中心’s dispatcher filters 案件管理 by 待受理, then the case is listed with its status', async () => {
+    const p = await openPage();
+    await signIn(p, 'cc.dispatcher1');
+    await p.getByTestId('main-menu').getByText('案件管理').click();
+    await p.waitForURL((url) => url.pathname === '/cases');
+    await waitForHydration(p);
+
+    await p.getByTestId('case-filter-status').click();
+    await p.locator('.ant-select-item-option[title="待受理"]').click();
+    await p.waitForURL((url) => url.searchParams.get('status') === 'reported');
+    const row = p.getByTestId('case-table').locator('tr', { has: p.getByRole('link', { name: reported.caseNumber }) });
+    await row.getByText('待受理').waitFor();
+    await row.getByRole('link', { name: reported.caseNumber }).click();
+    await p.waitForURL((url) => url.pathname === `/cases/${reported.id}`);
+    await p.getByTestId('case-open-tasks').getByRole('button', { name: '受理立案' }).waitFor();
+  });
+});
