@@ -18,8 +18,8 @@ import { caseAttachments, linkAttachments } from './attachments.server.ts';
 import { allocateCaseNumber } from '../cases/case-number.server.ts';
 import { getPublished } from './definitions.server.ts';
 import { getParameterValue } from './parameters.server.ts';
-import { resolveGrid } from './grids.server.ts';
-import { getProcessInstance } from './process-instances.server.ts';
+import { gridContaining } from './grids.server.ts';
+import { loadProcessInstance } from './process-instances.server.ts';
 import { caseInput, caseQuery, type CaseOutput, type CaseSummary } from '../../shared/schemas/case.ts';
 import type { DictionaryContent } from '../../shared/schemas/dictionary-csv.ts';
 
@@ -38,6 +38,15 @@ function toCaseSummary(app: App, row: CaseRow): CaseSummary {
     overdue: isOpenCase(row.status) && row.dueAt !== null && row.dueAt.getTime() < app.now().getTime(),
     processInstanceId: row.processInstanceId, reportedBy: row.reportedBy, reportedAt: row.reportedAt.toISOString(), closedAt: row.closedAt?.toISOString() ?? null,
   };
+}
+
+/**
+ * Whether the actor may read this case: its data scope, or having reported it — whoever
+ * reported a case may follow it, even when it lies outside their own grids (an inspector
+ * reporting across a boundary) or has no grid at all.
+ */
+function mayRead(actor: Actor, row: CaseRow): boolean {
+  return can(actor, 'read', 'Case', caseSubject(row)) || (row.reportedBy === actor.principal.userId && can(actor, 'read', 'Case'));
 }
 
 /** What CASL checks a case against (SCOPE_FIELDS.Case). */
@@ -79,7 +88,8 @@ export async function createCase(app: App, actor: Actor, raw: unknown): Promise<
   const grid = input.gridId
     ? await app.db.read.select({ id: app.db.t.grids.id, orgId: app.db.t.grids.orgId }).from(app.db.t.grids)
       .where(and(eq(app.db.t.grids.tenantId, tenantId), eq(app.db.t.grids.id, input.gridId))).then((rows) => rows[0])
-    : input.location ? await resolveGrid(app, actor, input.location) : undefined;
+    // The grid a point lies in is a fact of the city, not of the reporter's scope.
+    : input.location ? await gridContaining(app, tenantId, input.location) : undefined;
   if (input.gridId && !grid) throw fieldError('gridId', '#validation.unknownGrid');
   const districtOrgId = grid ? await districtOf(app, tenantId, grid.orgId) : null;
   const deadlineHours = deadlineHoursFor(input.categoryCode, await getParameterValue(app, tenantId, 'case.deadlines'));
@@ -113,7 +123,7 @@ export async function listCases(app: App, actor: Actor, raw: unknown = {}): Prom
   const open = inArray(c.status, ['reported', 'registered', 'dispatched', 'handled', 'suspended'] satisfies CaseStatus[]);
   const filters: (SQL | undefined)[] = [
     eq(c.tenantId, actor.principal.tenantId),
-    accessibleWhere(actor.principal.ability, 'read', 'Case', {
+    orOwnReports(eq(c.reportedBy, actor.principal.userId), accessibleWhere(actor.principal.ability, 'read', 'Case', {
       orgIds: (operator, value) => {
         const ids = (Array.isArray(value) ? value : [value]) as string[];
         const any = or(inArray(c.orgId, ids), inArray(c.districtOrgId, ids), inArray(c.responsibleUnitId, ids)) as SQL;
@@ -121,7 +131,7 @@ export async function listCases(app: App, actor: Actor, raw: unknown = {}): Prom
         throw new AppError('forbidden');
       },
       gridId: c.gridId, reportedBy: c.reportedBy,
-    }),
+    })),
     query.status ? eq(c.status, query.status) : undefined,
     query.source ? eq(c.source, query.source) : undefined,
     query.categoryCode ? like(c.categoryCode, `${query.categoryCode}%`) : undefined,
@@ -137,6 +147,9 @@ export async function listCases(app: App, actor: Actor, raw: unknown = {}): Prom
   return { items: rows.map((row) => toCaseSummary(app, row)), total: Number(total) };
 }
 
+/** The data scope widened by one's own reports; no scope (everything) stays everything. */
+const orOwnReports = (own: SQL, scope: SQL | undefined): SQL | undefined => (scope === undefined ? undefined : or(own, scope));
+
 /** Escapes LIKE wildcards so a search for "50%" finds "50%" literally. */
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
@@ -144,7 +157,7 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 export async function mayReadCase(app: App, actor: Actor, caseId: string): Promise<boolean> {
   const c = app.db.t.cases;
   const [row] = await app.db.read.select().from(c).where(and(eq(c.tenantId, actor.principal.tenantId), eq(c.id, caseId)));
-  return !!row && can(actor, 'read', 'Case', caseSubject(row));
+  return !!row && mayRead(actor, row);
 }
 
 /** Links photos after handling to the case whose process the completed task belongs to. */
@@ -160,8 +173,9 @@ export async function getCase(app: App, actor: Actor, id: string): Promise<CaseO
   assertCan(actor, 'read', 'Case');
   const c = app.db.t.cases;
   const [row] = await app.db.read.select().from(c).where(and(eq(c.tenantId, actor.principal.tenantId), eq(c.id, id)));
-  if (!row || !can(actor, 'read', 'Case', caseSubject(row))) throw notFound('case');
-  const instance = await getProcessInstance(app, actor, row.processInstanceId);
+  if (!row || !mayRead(actor, row)) throw notFound('case');
+  // Reading the case is what authorises reading its process history here (read:Process is not needed).
+  const instance = await loadProcessInstance(app, row.tenantId, row.processInstanceId);
   const byTask = new Map(instance.tasks.map((t) => [t.activityId, t]));
   const timeline = instance.activities.filter((a) => a.elementKind === 'userTask' || a.elementKind === 'startEvent' || a.elementKind === 'endEvent').map((a) => {
     const task = byTask.get(a.id);

@@ -88,6 +88,38 @@ describe('reporting a case', () => {
   });
 });
 
+describe('reporting where one cannot see', () => {
+  const pointIn = async (orgCode: string) => {
+    const g = t.app.db.t.grids;
+    const [grid] = await t.app.db.read.select({ id: g.id, bbox: g.bbox }).from(g).where(eq(g.orgId, await t.orgId(orgCode)));
+    const [minX, minY, maxX, maxY] = grid.bbox;
+    return { gridId: grid.id, location: { lng: (minX + maxX) / 2, lat: (minY + maxY) / 2 } };
+  };
+
+  it('given a 东湖区 inspector on a 西岭区 street, when reporting there, then the case is placed in the 西岭区 grid and the reporter can still follow it', async () => {
+    const { gridId, location } = await pointIn('demo-xl-fl-fq');
+    const res = await t.request('POST', '/api/v1/cases', {
+      token: await as('dh.inspector1'), body: { title: '路灯不亮', description: '跨区发现', location, source: 'inspector', categoryCode: 'P01001' },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const c = (await res.json()) as Case;
+    expect(c.gridId).toBe(gridId);
+    expect(c.districtOrgId).toBe(await t.orgId('demo-xl'));
+    const list = (await (await t.request('GET', '/api/v1/cases', { token: await as('dh.inspector1') })).json()) as { items: Case[] };
+    expect(list.items.map((x) => x.id)).toContain(c.id);
+    expect((await t.request('GET', `/api/v1/cases/${c.id}`, { token: await as('dh.inspector2') })).status).toBe(404);
+  });
+
+  it('given a handler, who may not read grids, when reporting with a location, then the grid is still resolved', async () => {
+    const { gridId, location } = await pointIn('demo-dh-lq-jx');
+    const res = await t.request('POST', '/api/v1/cases', {
+      token: await as('dh.handler2'), body: { title: '井盖破损', description: '处置途中发现', location, source: 'inspector', categoryCode: 'P01001' },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    expect(((await res.json()) as Case).gridId).toBe(gridId);
+  });
+});
+
 describe('the closed loop', () => {
   it('given a reported case, when it is registered, dispatched, returned, re-dispatched, extended, handled, reworked, verified and closed, then every status follows and the timeline records who did what', async () => {
     let c = await report();

@@ -2,7 +2,7 @@
  * 单元网格 (GB/T 30428.1): polygons attached to an organisation; the smallest area a case is
  * located in. `resolveGrid` answers "which grid is this point in?" for case reporting.
  */
-import { and, asc, eq, inArray, like, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, like, or, type SQL } from 'drizzle-orm';
 import type { App, Actor } from '../app.server.ts';
 import type { Db } from '../db/database.server.ts';
 import { accessibleWhere } from '../access/sql-scope.server.ts';
@@ -62,13 +62,17 @@ export async function getGrid(app: App, actor: Actor, id: string): Promise<GridO
  */
 export async function resolveGrid(app: App, actor: Actor, point: { lng: number; lat: number }): Promise<GridOutput | null> {
   assertCan(actor, 'read', 'Grid');
+  return gridContaining(app, actor.principal.tenantId, point, scopeOf(app, actor));
+}
+
+/** The city's unit grid a point lies in (lowest code first where grids overlap), within `scope` when given. */
+export async function gridContaining(app: App, tenantId: string, point: { lng: number; lat: number }, scope?: SQL): Promise<GridOutput | null> {
   const { grids: g } = app.db.t;
   const { lng, lat } = point;
-  const boxes = await app.db.read.select({ id: g.id, bbox: g.bbox }).from(g)
-    .where(and(eq(g.tenantId, actor.principal.tenantId), scopeOf(app, actor)));
+  const boxes = await app.db.read.select({ id: g.id, bbox: g.bbox }).from(g).where(and(eq(g.tenantId, tenantId), scope));
   const candidates = boxes.filter(({ bbox: [minX, minY, maxX, maxY] }) => lng >= minX && lng <= maxX && lat >= minY && lat <= maxY).map((b) => b.id);
   if (!candidates.length) return null;
-  const rows = await app.db.read.select().from(g).where(and(eq(g.tenantId, actor.principal.tenantId), inArray(g.id, candidates))).orderBy(asc(g.code));
+  const rows = await app.db.read.select().from(g).where(and(eq(g.tenantId, tenantId), inArray(g.id, candidates))).orderBy(asc(g.code));
   const hit = rows.find((row) => pointInPolygon([lng, lat], row.geometry));
   return hit ? toGridOutput(hit) : null;
 }
