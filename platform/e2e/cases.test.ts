@@ -2,7 +2,8 @@
  * The case pages through a real browser: an inspector on a phone reports a case (category from
  * the tree, a tap on the map for the location, a photo taken and uploaded at once), lands on the
  * case's page with its number, the photo and 受理立案 waiting; then 指挥中心's dispatcher finds
- * it in 案件管理 by filtering on its status.
+ * it in 案件管理 by filtering on its status; then the closed loop runs through the stage forms in
+ * the browser — 受理立案, 派遣 (unit from the city's option source), 处置 (photo after), 核查, 结案.
  */
 import { deflateSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -140,5 +141,53 @@ describe('browser: cases', () => {
     await row.getByRole('link', { name: reported.caseNumber }).click();
     await p.waitForURL((url) => url.pathname === `/cases/${reported.id}`);
     await p.getByTestId('case-open-tasks').getByRole('button', { name: '受理立案' }).waitFor();
+  });
+
+  it('given the reported case, when 指挥中心 registers and dispatches it to a unit, the unit handles it with a photo, the inspector verifies it and 指挥中心 closes it, then every step was done in the browser and the case is closed with its photo after handling', async () => {
+    /** Signs in, opens the case, takes the named waiting step and completes it with what `fill` enters. */
+    const completeStep = async (username: string, step: string, fill?: (p: Page) => Promise<void>) => {
+      const p = await openPage();
+      await signIn(p, username);
+      await p.goto(`/cases/${reported.id}`);
+      await waitForHydration(p);
+      await p.getByTestId('case-open-tasks').getByRole('button', { name: step }).click();
+      await p.waitForURL((url) => url.pathname.startsWith('/tasks/'));
+      await waitForHydration(p);
+      await p.getByTestId('task-name').getByText(step).waitFor();
+      if (fill) await fill(p);
+      await p.getByTestId('task-submit').click();
+      await p.waitForURL((url) => url.pathname === '/tasks');
+      await context.close();
+      expect(errors, `${username} ${step}`).toEqual([]);
+    };
+    const form = (p: Page) => p.getByTestId('task-form');
+
+    // 受理立案: the form's default answer is 立案.
+    await completeStep('cc.dispatcher1', '受理立案', async (p) => { await form(p).getByText('立案', { exact: true }).waitFor(); });
+    // 派遣: the unit comes from the city's own responsible units (the form's option source).
+    await completeStep('cc.dispatcher1', '派遣', async (p) => {
+      await form(p).locator('.formio-component-responsibleUnitId .choices').click();
+      await form(p).locator('.formio-component-responsibleUnitId .choices__item--choice', { hasText: '龙泉街道综合执法中队' }).click();
+    });
+    // 处置: done, with a photo after handling and an opinion.
+    await completeStep('dh.handler2', '处置', async (p) => {
+      await p.getByTestId('task-photos').locator('input[type="file"]').setInputFiles({ name: '处置后.png', mimeType: 'image/png', buffer: png(8) });
+      await p.getByTestId('task-photos').locator('.ant-upload-list-item-done').waitFor();
+      await p.getByTestId('task-comment').fill('已更换井盖');
+    });
+    // 核查: passed.
+    await completeStep('dh.inspector1', '核查', async (p) => { await form(p).getByText('通过，问题已解决').click(); });
+    await completeStep('cc.dispatcher1', '结案');
+
+    const saved = (await (await server.api(`/api/v1/cases/${reported.id}`, await server.apiToken('admin'))).json()) as { status: string; attachments: { stage: string }[]; timeline: { elementId: string; comment: string | null }[] };
+    expect(saved.status).toBe('closed');
+    expect(saved.attachments.map((a) => a.stage)).toEqual(['before', 'after']);
+    expect(saved.timeline.map((s) => s.elementId)).toEqual(['reported', 'register', 'dispatch', 'handle', 'verify', 'close', 'closed']);
+    expect(saved.timeline.find((s) => s.elementId === 'handle')?.comment).toBe('已更换井盖');
+
+    const p = await openPage();
+    await signIn(p, 'cc.dispatcher1');
+    await p.goto(`/cases/${reported.id}`);
+    await p.getByTestId('case-status').getByText('已结案').waitFor();
   });
 });

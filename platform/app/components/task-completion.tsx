@@ -12,21 +12,26 @@ import { useT } from '../lib/i18n.tsx';
 import { useIntent } from '../lib/use-intent.ts';
 import { splitFormErrors } from '../lib/formio-support.ts';
 import { FormioForm, type FormioHandle, type PlacedError } from './formio-form.tsx';
+import { PhotoUpload } from './photo-upload.tsx';
 
 interface Props {
   /** The form.io JSON pinned on the task, or null for a task without a form. */
   schema: unknown;
+  /** The task works on a case: photos after handling (处置后) can go with the completion. */
+  withPhotos?: boolean;
 }
 
 const COMMENT_MAX = 2000;
 
-export function TaskCompletion({ schema }: Props) {
+export function TaskCompletion({ schema, withPhotos = false }: Props) {
   const t = useT();
   const navigate = useNavigate();
   const [form] = Form.useForm<{ comment?: string }>();
   const formio = useRef<FormioHandle>(null);
   const [placed, setPlaced] = useState<PlacedError[]>([]);
   const [general, setGeneral] = useState<string[]>([]);
+  const [photos, setPhotos] = useState<string[]>([]);
+  const [uploading, setUploading] = useState(false);
   const complete = useIntent('complete', { successKey: 'ui.tasks.completed', onSuccess: () => navigate('/tasks') });
   const error = complete.error;
 
@@ -51,7 +56,7 @@ export function TaskCompletion({ schema }: Props) {
     if (schema && !formData) return;
     setPlaced([]);
     setGeneral([]);
-    complete.submit({ formData, comment: comment?.trim() || undefined });
+    complete.submit({ formData, comment: comment?.trim() || undefined, ...(photos.length ? { attachmentIds: photos } : {}) });
   };
 
   // Server messages usually name the field already (「核查情况」为必填项); prefix only those that do not.
@@ -68,7 +73,12 @@ export function TaskCompletion({ schema }: Props) {
           <Alert type="error" showIcon style={{ marginBottom: 16 }} data-testid="task-errors" title={t('ui.tasks.formErrors')}
             description={<ul style={{ margin: 0, paddingInlineStart: 20 }}>{problems.map((p) => <li key={p}>{p}</li>)}</ul>} />
         ) : null}
-        <Button type="primary" htmlType="submit" loading={complete.busy} block={false} data-testid="task-submit">{t('ui.tasks.complete')}</Button>
+        {withPhotos ? (
+          <Form.Item label={t('ui.tasks.photosAfter')} data-testid="task-photos">
+            <PhotoUpload value={photos} onChange={setPhotos} onUploadingChange={setUploading} />
+          </Form.Item>
+        ) : null}
+        <Button type="primary" htmlType="submit" loading={complete.busy} disabled={uploading} block={false} data-testid="task-submit">{t('ui.tasks.complete')}</Button>
       </Form>
     </div>
   );

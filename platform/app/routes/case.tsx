@@ -69,7 +69,7 @@ export default function Case({ loaderData }: Route.ComponentProps) {
         <Alert type="info" showIcon title={t('ui.cases.yourTasks')} data-testid="case-open-tasks" action={
           <Flex wrap gap={8}>
             {openTasks.map((task) => (
-              <Link key={task.id} to={`/tasks/${task.id}`}><Button type="primary" size="small">{task.name ?? task.elementId}</Button></Link>
+              <Link key={task.id} to={`/tasks/${task.id}`}><Button type="primary" size="small" autoInsertSpace={false}>{task.name ?? task.elementId}</Button></Link>
             ))}
           </Flex>
         } />

@@ -21,6 +21,7 @@ import { TaskStatusTag } from '../components/workflow-tags.tsx';
 const completion = z.object({
   formData: z.record(z.string(), z.unknown()).optional(),
   comment: z.string().optional(),
+  attachmentIds: z.array(z.string()).max(20).optional(),
 });
 
 export const meta: Route.MetaFunction = ({ matches, loaderData }) => pageTitle(matches, 'ui.nav.tasks', loaderData?.task.name ?? undefined);
@@ -57,7 +58,7 @@ export function shouldRevalidate({ actionResult, defaultShouldRevalidate }: Shou
 }
 
 export default function Task({ loaderData }: Route.ComponentProps) {
-  const { task, processName, form, mayWork, mayClaim, roleNames, names, now } = loaderData;
+  const { task, processName, caseRef, form, mayWork, mayClaim, roleNames, names, now } = loaderData;
   const t = useT();
   const { can } = useShell();
   const claim = useIntent('claim', { successKey: 'ui.tasks.claimed' });
@@ -70,6 +71,7 @@ export default function Task({ loaderData }: Route.ComponentProps) {
         extra={
           <Space wrap>
             {mayClaim ? <Button type="primary" ghost loading={claim.busy} onClick={() => claim.submit()} data-testid="task-claim">{t('ui.tasks.claim')}</Button> : null}
+            {caseRef ? <Link to={`/cases/${caseRef.id}`} data-testid="task-case-link">{t('ui.tasks.viewCase', { number: caseRef.caseNumber })}</Link> : null}
             {can['read:Process'] ? <Link to={`/processes/${task.instanceId}`} data-testid="task-instance-link">{t('ui.tasks.viewInstance')}</Link> : null}
           </Space>
         }>
@@ -79,7 +81,7 @@ export default function Task({ loaderData }: Route.ComponentProps) {
         <VariablesList variables={task.variables} />
       </Card>
       <Card size="small" title={t('ui.tasks.completion')}>
-        {mayWork ? <TaskCompletion key={task.id} schema={form} /> : (
+        {mayWork ? <TaskCompletion key={task.id} schema={form} withPhotos={caseRef !== null} /> : (
           <Alert type="info" showIcon title={open ? t('ui.tasks.notYours') : t('ui.tasks.closed')} data-testid="task-readonly" />
         )}
       </Card>

@@ -37,6 +37,8 @@ async function definitionContent(app: App, actor: Actor, id: string): Promise<{ 
 export interface TaskView {
   task: TaskOutput;
   processName: string;
+  /** The case the task's instance works on, when it is a case process: the page offers photos after handling and a link. */
+  caseRef: { id: string; caseNumber: string } | null;
   /** The form.io JSON of the form version pinned on the task, when it has one. */
   form: unknown;
   /** The actor may complete the task now (open or claimed, and theirs by the assignment rules). */
@@ -64,8 +66,11 @@ export async function getTaskView(app: App, actor: Actor, id: string): Promise<T
   const roles = task.candidateRoles.length
     ? await app.db.read.select({ code: r.code, name: r.name }).from(r).where(and(eq(r.tenantId, actor.principal.tenantId), inArray(r.code, task.candidateRoles)))
     : [];
+  const c = app.db.t.cases;
+  const [caseRow] = await app.db.read.select({ id: c.id, caseNumber: c.caseNumber }).from(c)
+    .where(and(eq(c.tenantId, actor.principal.tenantId), eq(c.processInstanceId, task.instanceId)));
   return {
-    task, processName: names[task.processKey] ?? task.processKey, form, mayWork, mayClaim: mayWork && task.status === 'open' && !task.assigneeId,
+    task, processName: names[task.processKey] ?? task.processKey, caseRef: caseRow ?? null, form, mayWork, mayClaim: mayWork && task.status === 'open' && !task.assigneeId,
     roleNames: Object.fromEntries(roles.map((role) => [role.code, role.name])),
   };
 }

@@ -239,6 +239,8 @@ export const en: Shape<typeof zhCN> = {
       completed: 'Completed',
       completion: 'Complete the task',
       viewInstance: 'View process',
+      viewCase: 'Case {number}',
+      photosAfter: 'Photos after handling',
       backToInbox: 'Back to my tasks',
       formErrors: 'Please correct the following:',
       formLoading: 'Loading the form…',

@@ -235,6 +235,8 @@ export const zhCN = {
       completed: '已办理',
       completion: '办理',
       viewInstance: '查看流程',
+      viewCase: '案件 {number}',
+      photosAfter: '处置后照片',
       backToInbox: '返回待办',
       formErrors: '以下内容需要修改：',
       formLoading: '表单加载中…',
