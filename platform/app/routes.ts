@@ -16,6 +16,7 @@ export default [
     route('definitions', 'routes/definitions.tsx'),
     route('definitions/:id', 'routes/definition.tsx'),
     route('audit', 'routes/audit.tsx'),
+    route('notifications', 'routes/notifications.tsx'),
     route('tasks', 'routes/tasks.tsx'),
     route('tasks/:id', 'routes/task.tsx'),
     route('cases', 'routes/cases.tsx'),

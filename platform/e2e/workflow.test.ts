@@ -156,4 +156,36 @@ describe('browser: workflow', () => {
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
   });
+
+  it('given a process that notifies 指挥中心, when it runs, then the dispatcher sees the count on the bell, opens the notice and lands on the instance, and the notice is read', async () => {
+    const admin = await server.apiToken('admin');
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:tg="http://tongguan.dev/schema/bpmn/1.0" id="defs" targetNamespace="http://tongguan.dev/e2e">
+  <process id="e2e-notify" isExecutable="true">
+    <startEvent id="start"/>
+    <sequenceFlow id="f1" sourceRef="start" targetRef="tell"/>
+    <serviceTask id="tell" tg:type="notify">
+      <extensionElements><tg:config>{ "title": "CONCAT(\\"巡查提醒：\\", place)", "to": [{ "roles": ["commandCenter"] }] }</tg:config></extensionElements>
+    </serviceTask>
+    <sequenceFlow id="f2" sourceRef="tell" targetRef="end"/>
+    <endEvent id="end"/>
+  </process>
+</definitions>`;
+    await publish(admin, 'process', 'e2e-notify', '通知流程', { xml });
+    const started = await post('/api/v1/process-instances', admin, { processKey: 'e2e-notify', variables: { place: '龙泉路' } });
+    expect(started.status, await started.clone().text()).toBe(201);
+    const { id } = (await started.json()) as { id: string };
+    const dispatcher = await server.apiToken('cc.dispatcher1');
+    // The server's job loop runs the notify task after the start committed.
+    await expect.poll(async () => ((await (await server.api('/api/v1/notifications?unread=true', dispatcher)).json()) as { unread: number }).unread, { timeout: 15_000 }).toBe(1);
+
+    const p = await openPage();
+    await signIn(p, 'cc.dispatcher1');
+    await waitForHydration(p);
+    await p.getByTestId('notification-count').getByText('1').waitFor();
+    await p.getByTestId('notification-bell').click();
+    await p.getByTestId('notification-list').getByText('巡查提醒：龙泉路').click();
+    await p.waitForURL((url) => url.pathname === `/processes/${id}`);
+    await expect.poll(async () => ((await (await server.api('/api/v1/notifications?unread=true', dispatcher)).json()) as { unread: number }).unread).toBe(0);
+  });
 });

@@ -6,6 +6,8 @@ import { useT } from '../lib/i18n.tsx';
 import { LocaleSwitch } from '../components/locale-switch.tsx';
 import { ShellContext } from '../lib/shell-context.tsx';
 import { getParameterValue } from '../../server/services/parameters.server.ts';
+import { listNotifications } from '../../server/services/notifications.server.ts';
+import { NotificationBell } from '../components/notification-bell.tsx';
 import type { Action, SubjectName } from '../../shared/domain.ts';
 
 /** Menu entries and what a person must be allowed (default: read the subject) to see each. */
@@ -36,7 +38,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     }
   }
   const { timeZone } = await getParameterValue(context.app, principal.tenantId, 'calendar.workingTime');
+  const notices = await listNotifications(context.app, actor, { limit: 8 });
   return {
+    notices,
     user: { id: principal.userId, username: principal.username, displayName: principal.displayName, positions: principal.positions },
     csrfToken: principal.csrfToken ?? '',
     timeZone,
@@ -72,6 +76,7 @@ export default function Shell() {
           <Layout.Header style={{ background: '#fff', display: 'flex', alignItems: 'center', gap: 12, padding: '0 16px', borderBottom: '1px solid #f0f0f0' }}>
             {mobile ? <Button onClick={() => setOpen(true)} aria-label="menu">☰</Button> : null}
             <Typography.Text strong style={{ flex: 1 }} ellipsis>{t('ui.appSubtitle')}</Typography.Text>
+            <NotificationBell items={data.notices.items} unread={data.notices.unread} />
             <LocaleSwitch />
             <Typography.Text data-testid="current-user">{data.user.displayName}</Typography.Text>
             <Form method="post" action="/logout">

@@ -19,6 +19,7 @@ import { loader as calendar } from '../../app/routes/calendar.tsx';
 import { loader as definitions } from '../../app/routes/definitions.tsx';
 import { loader as audit } from '../../app/routes/audit.tsx';
 import { loader as tasks } from '../../app/routes/tasks.tsx';
+import { loader as notifications } from '../../app/routes/notifications.tsx';
 import { loader as task } from '../../app/routes/task.tsx';
 import { loader as processNew } from '../../app/routes/process-new.tsx';
 import { loader as processInstance } from '../../app/routes/process.tsx';
@@ -42,6 +43,7 @@ const PAGES: [path: string, loader: Loader, expect: string, params?: () => Recor
   ['/definitions', definitions as Loader, '+-++++++-'],
   ['/audit', audit as Loader, '-+-------'],
   ['/tasks', tasks as Loader, '++++++++-'],
+  ['/notifications', notifications as Loader, '++++++++-'],
   // Open to 指挥中心 (cc.dispatcher1) as a candidate, readable by process staff, hidden from the rest.
   ['/tasks/:id', task as Loader, '+00+++++-', () => ({ id: ids.task })],
   ['/processes/new', processNew as Loader, '+--++++--'],

@@ -276,6 +276,7 @@ export const en: Shape<typeof zhCN> = {
       noProcesses: 'No published process can be started',
       parent: 'Parent process',
     },
+    notifications: { title: 'Notifications', empty: 'No notifications', markAllRead: 'Mark all read', viewAll: 'All notifications', unread: 'Unread' },
     cases: {
       menu: 'Cases',
       report: 'Report',

@@ -272,6 +272,7 @@ export const zhCN = {
       noProcesses: '没有可发起的已发布流程',
       parent: '上级流程',
     },
+    notifications: { title: '站内消息', empty: '暂无消息', markAllRead: '全部已读', viewAll: '查看全部', unread: '未读' },
     cases: {
       menu: '案件管理',
       report: '上报',
