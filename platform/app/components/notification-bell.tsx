@@ -16,7 +16,7 @@ export interface NoticeItem {
   readAt: string | null;
 }
 
-export function NotificationBell({ items, unread }: { items: NoticeItem[]; unread: number }) {
+export function NotificationBell({ items, unread, asOf }: { items: NoticeItem[]; unread: number; asOf: string }) {
   const t = useT();
   const { csrfToken } = useShell();
   const { dateTime } = useDateFormat();
@@ -42,7 +42,7 @@ export function NotificationBell({ items, unread }: { items: NoticeItem[]; unrea
       <div style={{ display: 'flex', justifyContent: 'space-between', marginTop: 8 }}>
         <Link to="/notifications">{t('ui.notifications.viewAll')}</Link>
         {unread > 0 ? (
-          <Button size="small" type="link" onClick={() => void fetcher.submit({ _csrf: csrfToken, intent: 'readAll' }, { method: 'post', action: '/notifications' })}>
+          <Button size="small" type="link" onClick={() => void fetcher.submit({ _csrf: csrfToken, intent: 'readAll', before: asOf }, { method: 'post', action: '/notifications' })}>
             {t('ui.notifications.markAllRead')}
           </Button>
         ) : null}

@@ -76,7 +76,7 @@ export default function Shell() {
           <Layout.Header style={{ background: '#fff', display: 'flex', alignItems: 'center', gap: 12, padding: '0 16px', borderBottom: '1px solid #f0f0f0' }}>
             {mobile ? <Button onClick={() => setOpen(true)} aria-label="menu">☰</Button> : null}
             <Typography.Text strong style={{ flex: 1 }} ellipsis>{t('ui.appSubtitle')}</Typography.Text>
-            <NotificationBell items={data.notices.items} unread={data.notices.unread} />
+            <NotificationBell items={data.notices.items} unread={data.notices.unread} asOf={data.notices.asOf} />
             <LocaleSwitch />
             <Typography.Text data-testid="current-user">{data.user.displayName}</Typography.Text>
             <Form method="post" action="/logout">

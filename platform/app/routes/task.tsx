@@ -81,7 +81,7 @@ export default function Task({ loaderData }: Route.ComponentProps) {
         <VariablesList variables={task.variables} />
       </Card>
       <Card size="small" title={t('ui.tasks.completion')}>
-        {mayWork ? <TaskCompletion key={task.id} schema={form} withPhotos={caseRef !== null} /> : (
+        {mayWork ? <TaskCompletion key={task.id} schema={form} withPhotos={caseRef?.photosAfter ?? false} /> : (
           <Alert type="info" showIcon title={open ? t('ui.tasks.notYours') : t('ui.tasks.closed')} data-testid="task-readonly" />
         )}
       </Card>

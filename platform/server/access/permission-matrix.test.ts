@@ -92,8 +92,8 @@ const MATRIX: Row[] = [
   ['DELETE', '/api/v1/tokens/{nowhere}', '++++++++ +-'],
 
   ['POST', '/api/v1/process-instances', '+--++++- +-', {}],
-  ['POST', '/api/v1/messages', '+--++++- +-', {}],
-  ['POST', '/api/v1/signals', '+--++++- +-', {}],
+  ['POST', '/api/v1/messages', '+------- +-', {}],
+  ['POST', '/api/v1/signals', '+------- +-', {}],
   ['GET', '/api/v1/process-instances/{nowhere}', '+--+++++ +-'],
   ['GET', '/api/v1/tasks', '++++++++ +-'],
   ['GET', '/api/v1/tasks/{nowhere}', '++++++++ +-'],

@@ -12,6 +12,9 @@ import { eventBetween, type CaseStatus } from '@tongguan/runtime/cases/case-life
 import { AppError } from '../errors.server.ts';
 import type { WorkflowStep } from '../workflow/step.server.ts';
 
+/** Stage tasks whose completion may bring photos after handling (处置后). */
+export const HANDLING_STAGES: ReadonlySet<string> = new Set(['handle']);
+
 /** Stage task → the case status while the process waits there, in priority order. */
 const STAGE_STATUS: [elementId: string, status: CaseStatus][] = [
   ['register', 'reported'],

@@ -181,10 +181,15 @@ function startCheckpointer(path: string): { stop(): Promise<void> } {
     parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
   `, { eval: true, workerData: { path, module: require.resolve('better-sqlite3'), intervalMs: CHECKPOINT_INTERVAL_MS } });
   worker.unref();
-  // A failed checkpoint is retried on the next tick; the WAL only grows meanwhile.
+  let exited = false;
+  worker.once('exit', () => { exited = true; });
+  // A failed checkpoint is retried on the next tick; the WAL only grows meanwhile. A checkpointer
+  // that cannot run at all is reported, not fatal: the writer checkpoints when it closes.
   worker.on('message', (message: string) => console.error('SQLite checkpoint failed', message));
+  worker.on('error', (error) => console.error('SQLite checkpointer stopped', error));
   return {
     stop: () => new Promise<void>((resolve) => {
+      if (exited) return resolve();
       // Held by the process again while it winds down, or an exiting CLI would not wait for it.
       worker.ref();
       worker.once('exit', () => resolve());

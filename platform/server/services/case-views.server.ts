@@ -2,9 +2,9 @@
  * Read-only views the case pages need beside the case service: the code tables that name a
  * case's source and category, and a case as its detail page shows it — the names of its grid,
  * district and unit, the form data submitted at each step, and the open tasks the actor may work
- * on. Access is checked by the services it builds on (getCase, getInstanceView, listTasks); what
- * it reads directly (names, the grid's outline, step submissions) belongs to a case the actor
- * was just allowed to read, and is part of it.
+ * on. Access is checked by the services it builds on (getCase, listTasks); what it reads
+ * directly (element names, names, the grid's outline, step submissions) belongs to a case the
+ * actor was just allowed to read, and is part of it — reading a case needs no read:Process.
  */
 import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { App, Actor } from '../app.server.ts';
@@ -16,7 +16,7 @@ import { getCase } from './cases.server.ts';
 import { getPublished } from './definitions.server.ts';
 import { withOptionSources } from './form-options.server.ts';
 import { listTasks } from './tasks.server.ts';
-import { getInstanceView, type DiagramElement } from './workflow-views.server.ts';
+import { instanceElements, type DiagramElement } from './workflow-views.server.ts';
 
 export interface CaseDictionaries {
   sources: DictionaryItem[];
@@ -70,8 +70,8 @@ export interface CaseView {
 export async function getCaseView(app: App, actor: Actor, id: string): Promise<CaseView> {
   const found = await getCase(app, actor, id);
   const { tenantId } = actor.principal;
-  const [{ elements }, inbox, grid, orgNames, submissions] = await Promise.all([
-    getInstanceView(app, actor, found.processInstanceId),
+  const [elements, inbox, grid, orgNames, submissions] = await Promise.all([
+    instanceElements(app, tenantId, found.processInstanceId),
     listTasks(app, actor, { view: 'inbox', instanceId: found.processInstanceId, limit: 500 }),
     found.gridId ? caseGrid(app, tenantId, found.gridId) : null,
     organisationNames(app, tenantId, [found.orgId, found.districtOrgId, found.responsibleUnitId]),

@@ -16,6 +16,7 @@ import { AppError, notFound, parseInput, fieldError } from '../errors.server.ts'
 import { inStep, type WorkflowStep } from '../workflow/step.server.ts';
 import { caseAttachments, linkAttachments } from './attachments.server.ts';
 import { allocateCaseNumber } from '../cases/case-number.server.ts';
+import { HANDLING_STAGES } from '../cases/case-status.server.ts';
 import { getPublished } from './definitions.server.ts';
 import { getParameterValue } from './parameters.server.ts';
 import { gridContaining } from './grids.server.ts';
@@ -161,8 +162,10 @@ export async function mayReadCase(app: App, actor: Actor, caseId: string): Promi
 }
 
 /** Links photos after handling to the case whose process the completed task belongs to. */
-export async function linkHandlingPhotos(step: WorkflowStep, actor: Actor, instanceId: string, attachmentIds: readonly string[]): Promise<void> {
+export async function linkHandlingPhotos(step: WorkflowStep, actor: Actor, task: { instanceId: string; elementId: string }, attachmentIds: readonly string[]): Promise<void> {
   if (attachmentIds.length === 0) return;
+  if (!HANDLING_STAGES.has(task.elementId)) throw fieldError('attachmentIds', '#validation.notHandling');
+  const { instanceId } = task;
   const c = step.app.db.t.cases;
   const [row] = await step.tx.select({ id: c.id }).from(c).where(and(eq(c.tenantId, step.tenantId), eq(c.processInstanceId, instanceId)));
   if (!row) throw fieldError('attachmentIds', '#validation.notACase');

@@ -231,6 +231,20 @@ describe('decisions through the stage forms', () => {
     expect((await getCase(c.id)).status).toBe('registered');
   });
 
+  it('given the registration task, when photos after handling are sent with it, then 422 names them and the task stays open', async () => {
+    const c = await report();
+    const task = await taskOf(c, 'register', 'cc.dispatcher1');
+    const photo = await fetch(`${t.baseUrl}/api/v1/attachments`, {
+      method: 'POST', body: new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 3)])),
+      headers: { authorization: `Bearer ${await as('cc.dispatcher1')}`, 'content-type': 'image/jpeg', 'x-file-name': 'x.jpg' },
+    });
+    const { id } = (await photo.json()) as { id: string };
+    const res = await t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: await as('cc.dispatcher1'), body: { formData: { decision: 'register' }, attachmentIds: [id] } });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { error: { fields: { field: string }[] } }).error.fields.map((f) => f.field)).toEqual(['attachmentIds']);
+    expect((await taskOf(c, 'register', 'cc.dispatcher1')).status).toBe('open');
+  });
+
   it('given a task without a form, when formData is sent, then 422 rather than silently dropping it', async () => {
     let c = await report();
     c = await complete(c, 'register', 'cc.dispatcher1');

@@ -289,7 +289,7 @@ export async function publishDefinition(app: App, actor: Actor, id: string, raw:
       status: after.status, checksum: after.checksum, comment: after.comment, publishedAt: after.publishedAt, publishedBy: after.publishedBy, updatedAt: after.updatedAt,
     }).where(and(eq(d.id, id), eq(d.status, 'draft'))).returning({ id: d.id });
     if (changed.length === 0) throw new AppError('version_conflict');
-    if (after.kind === 'process') await scheduleStartTimers(app, tx, after);
+    if (after.kind === 'process') await scheduleStartTimers(app, tx, after, actor.locale);
     await auditAs(app, tx, actor, {
       action: 'publish', objectType: 'definition', objectId: id, before: toDefinitionSummary(before), after: toDefinitionSummary(after),
     }, now);

@@ -6,7 +6,7 @@
  * offered and the choices accepted are one list, and a client cannot smuggle in another city's
  * unit (the value becomes e.g. the candidate organisation of the next task).
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { App } from '../app.server.ts';
 import type { OrgKind } from '../../shared/domain.ts';
 
@@ -17,14 +17,19 @@ interface Option {
 
 type OptionSource = (app: App, tenantId: string) => Promise<Option[]>;
 
-function organisationsOfKind(kind: OrgKind): OptionSource {
+type Organisations = App['db']['t']['organisations'];
+
+/** The city's organisations that `which` selects, in tree order (name → id). */
+function organisations(which: (o: Organisations) => SQL): OptionSource {
   return async (app, tenantId) => {
     const o = app.db.t.organisations;
     const rows = await app.db.read.select({ id: o.id, name: o.name }).from(o)
-      .where(and(eq(o.tenantId, tenantId), eq(o.kind, kind))).orderBy(asc(o.path));
+      .where(and(eq(o.tenantId, tenantId), which(o))).orderBy(asc(o.path));
     return rows.map((row) => ({ label: row.name, value: row.id }));
   };
 }
+
+const organisationsOfKind = (kind: OrgKind) => organisations((o) => eq(o.kind, kind));
 
 const SOURCES: Record<string, OptionSource> = {
   /** 责任单位/处置部门: who a case can be dispatched to. */
@@ -32,15 +37,8 @@ const SOURCES: Record<string, OptionSource> = {
   /** 职能部门. */
   departments: organisationsOfKind('department'),
   /** 区/县. */
-  districts: async (app, tenantId) => {
-    const o = app.db.t.organisations;
-    const rows = await app.db.read.select({ id: o.id, name: o.name }).from(o)
-      .where(and(eq(o.tenantId, tenantId), eq(o.level, 'district'))).orderBy(asc(o.path));
-    return rows.map((row) => ({ label: row.name, value: row.id }));
-  },
+  districts: organisations((o) => eq(o.level, 'district')),
 };
-
-export const OPTION_SOURCE_NAMES = Object.keys(SOURCES);
 
 type Node = Record<string, unknown>;
 const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null && !Array.isArray(value);

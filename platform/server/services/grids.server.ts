@@ -1,6 +1,7 @@
 /**
  * 单元网格 (GB/T 30428.1): polygons attached to an organisation; the smallest area a case is
- * located in. `resolveGrid` answers "which grid is this point in?" for case reporting.
+ * located in. `gridContaining` answers "which grid is this point in?" city-wide for case
+ * reporting; `resolveGrid` answers it within the caller's scope for the API.
  */
 import { and, asc, eq, inArray, like, or, type SQL } from 'drizzle-orm';
 import type { App, Actor } from '../app.server.ts';

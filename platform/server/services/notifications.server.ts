@@ -30,14 +30,15 @@ const toOutput = (row: Row): NotificationOutput => ({
   id: row.id, title: row.title, body: row.body, link: row.link, createdAt: row.createdAt.toISOString(), readAt: row.readAt?.toISOString() ?? null,
 });
 
-export async function listNotifications(app: App, actor: Actor, raw: unknown): Promise<{ items: NotificationOutput[]; unread: number }> {
+export async function listNotifications(app: App, actor: Actor, raw: unknown): Promise<{ items: NotificationOutput[]; unread: number; asOf: string }> {
   const query = parseInput(notificationQuery, raw);
   const n = app.db.t.notifications;
   const mine = and(eq(n.tenantId, actor.principal.tenantId), eq(n.userId, actor.principal.userId));
   const rows = await app.db.read.select().from(n).where(query.unread === 'true' ? and(mine, isNull(n.readAt)) : mine)
     .orderBy(desc(n.createdAt), desc(n.id)).limit(query.limit);
   const [unread] = await app.db.read.select({ value: count() }).from(n).where(and(mine, isNull(n.readAt)));
-  return { items: rows.map(toOutput), unread: unread?.value ?? 0 };
+  // `asOf`: what "mark all read" may cover — a notice that arrives after the list was read stays unread.
+  return { items: rows.map(toOutput), unread: unread?.value ?? 0, asOf: app.now().toISOString() };
 }
 
 /** Marks one of the actor's notices read (`id`), or all of them (created until `before`, when given); returns how many changed. */
@@ -68,6 +69,8 @@ export interface RecipientGroup {
 
 /** The active people of a city a recipient group names. */
 export async function recipientsOf(app: App, tenantId: string, group: RecipientGroup): Promise<string[]> {
+  // Organisations named but none given (e.g. a case not yet dispatched): nobody, never everyone.
+  if (group.organisationIds !== undefined && group.organisationIds.length === 0) return [];
   const { users: u, userRoles: ur, roles: r, memberships: m, organisations: o } = app.db.t;
   const inOrgs = async (): Promise<SQL | undefined> => {
     if (!group.organisationIds?.length) return undefined;
@@ -94,9 +97,11 @@ export async function recipientsOf(app: App, tenantId: string, group: RecipientG
     for (const x of members) ids.add(x.id);
   }
   if (!ids.size) return [];
-  const active = await app.db.read.select({ id: u.id }).from(u).where(and(eq(u.tenantId, tenantId), inArray(u.id, [...ids]), eq(u.status, 'active')));
-  return active.map((x) => x.id).sort();
+  const active = await app.db.read.select({ id: u.id }).from(u).where(and(eq(u.tenantId, tenantId), eq(u.status, 'active')));
+  return active.map((x) => x.id).filter((id) => ids.has(id)).sort();
 }
+
+const INSERT_CHUNK = 500;
 
 /** Writes one notice per recipient; a repeated `sourceKey` (a retried job) adds nothing. */
 export async function sendNotifications(app: App, input: { tenantId: string; userIds: readonly string[]; title: string; body?: string | null; link?: string | null; sourceKey: string }): Promise<number> {
@@ -104,9 +109,14 @@ export async function sendNotifications(app: App, input: { tenantId: string; use
   const n = app.db.t.notifications;
   const now = app.now();
   return app.db.transaction(async (tx) => {
-    const written = await tx.insert(n).values(input.userIds.map((userId) => ({
-      id: newId(), tenantId: input.tenantId, userId, title: input.title, body: input.body ?? null, link: input.link ?? null, sourceKey: input.sourceKey, createdAt: now,
-    }))).onConflictDoNothing().returning({ id: n.id });
-    return written.length;
+    let written = 0;
+    // In chunks: one statement per recipient list would pass the databases' bind-parameter limits.
+    for (let start = 0; start < input.userIds.length; start += INSERT_CHUNK) {
+      const rows = await tx.insert(n).values(input.userIds.slice(start, start + INSERT_CHUNK).map((userId) => ({
+        id: newId(), tenantId: input.tenantId, userId, title: input.title, body: input.body ?? null, link: input.link ?? null, sourceKey: input.sourceKey, createdAt: now,
+      }))).onConflictDoNothing().returning({ id: n.id });
+      written += rows.length;
+    }
+    return written;
   });
 }

@@ -45,7 +45,8 @@ export async function startProcessInstance(app: App, actor: Actor, raw: unknown)
  * process starts on is not an error: `routed` is empty.
  */
 export async function sendEvent(app: App, actor: Actor, kind: 'message' | 'signal', raw: unknown): Promise<EventOutput> {
-  assertCan(actor, 'create', 'Process');
+  // It reaches instances across the whole city, whatever their data scope: process administration.
+  assertCan(actor, 'administer', 'Process');
   const input = parseInput(eventInput, raw);
   const { tenantId, userId } = actor.principal;
   try {

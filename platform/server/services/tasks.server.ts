@@ -148,7 +148,7 @@ export async function completeTask(app: App, actor: Actor, id: string, raw: unkn
       if (task.formDefinitionId) {
         // The form is the task's whole contract: values beside it would bypass its validation.
         if (input.variables !== undefined) throw fieldError('variables', '#validation.formOnly');
-        const [form] = await step.tx.select({ content: d.content }).from(d).where(eq(d.id, task.formDefinitionId));
+        const [form] = await step.tx.select({ content: d.content }).from(d).where(and(eq(d.tenantId, tenantId), eq(d.id, task.formDefinitionId)));
         formData = checkSubmission(await withOptionSources(app, tenantId, form.content), input.formData ?? {}, actor, 'formData');
       } else if (input.formData !== undefined) {
         throw fieldError('formData', '#validation.noForm');
@@ -159,7 +159,7 @@ export async function completeTask(app: App, actor: Actor, id: string, raw: unkn
       if (changed.length === 0) throw new AppError('task_not_open');
       await step.tx.delete(app.db.t.taskCandidates).where(eq(app.db.t.taskCandidates.taskId, id));
       const variables = { ...(input.variables ?? {}), ...((formData ?? {}) as Record<string, never>) };
-      await linkHandlingPhotos(step, actor, task.instanceId, input.attachmentIds ?? []);
+      await linkHandlingPhotos(step, actor, task, input.attachmentIds ?? []);
       await step.deliver(task.instanceId, { type: 'task.complete', taskId: id, variables }, false);
       await auditAs(app, step.tx, actor, {
         action: 'complete_task', objectType: 'task', objectId: id, before: { status: task.status }, after: { status: 'completed', variables, comment: input.comment ?? null },

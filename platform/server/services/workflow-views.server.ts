@@ -13,6 +13,7 @@ import type { InstanceOutput, TaskOutput } from '../../shared/schemas/workflow.t
 import { getProcessInstance } from './process-instances.server.ts';
 import { getTask, listTasks } from './tasks.server.ts';
 import { withOptionSources } from './form-options.server.ts';
+import { HANDLING_STAGES } from '../cases/case-status.server.ts';
 
 /** Display names of processes by key: the name of each key's latest published version. */
 export async function processNames(app: App, actor: Actor, keys: readonly string[]): Promise<Record<string, string>> {
@@ -37,8 +38,8 @@ async function definitionContent(app: App, actor: Actor, id: string): Promise<{ 
 export interface TaskView {
   task: TaskOutput;
   processName: string;
-  /** The case the task's instance works on, when it is a case process: the page offers photos after handling and a link. */
-  caseRef: { id: string; caseNumber: string } | null;
+  /** The case the task's instance works on, when it is a case process (a link; photos after handling on handling stages). */
+  caseRef: { id: string; caseNumber: string; photosAfter: boolean } | null;
   /** The form.io JSON of the form version pinned on the task, when it has one. */
   form: unknown;
   /** The actor may complete the task now (open or claimed, and theirs by the assignment rules). */
@@ -70,7 +71,7 @@ export async function getTaskView(app: App, actor: Actor, id: string): Promise<T
   const [caseRow] = await app.db.read.select({ id: c.id, caseNumber: c.caseNumber }).from(c)
     .where(and(eq(c.tenantId, actor.principal.tenantId), eq(c.processInstanceId, task.instanceId)));
   return {
-    task, processName: names[task.processKey] ?? task.processKey, caseRef: caseRow ?? null, form, mayWork, mayClaim: mayWork && task.status === 'open' && !task.assigneeId,
+    task, processName: names[task.processKey] ?? task.processKey, caseRef: caseRow ? { ...caseRow, photosAfter: HANDLING_STAGES.has(task.elementId) } : null, form, mayWork, mayClaim: mayWork && task.status === 'open' && !task.assigneeId,
     roleNames: Object.fromEntries(roles.map((role) => [role.code, role.name])),
   };
 }
@@ -93,10 +94,26 @@ export interface InstanceView {
 export async function getInstanceView(app: App, actor: Actor, id: string): Promise<InstanceView> {
   const instance = await getProcessInstance(app, actor, id);
   const definition = await definitionContent(app, actor, instance.definitionId);
-  const model = await modelOf(app, { id: instance.definitionId, content: definition.content });
+  return { instance, processName: definition.name, xml: processContentSchema.parse(definition.content).xml, elements: await elementsOf(app, instance.definitionId, definition.content) };
+}
+
+async function elementsOf(app: App, definitionId: string, content: unknown): Promise<Record<string, DiagramElement>> {
+  const model = await modelOf(app, { id: definitionId, content });
   const elements: Record<string, DiagramElement> = {};
   for (const node of model.nodes.values()) elements[node.id] = { name: node.name ?? null, kind: node.kind };
-  return { instance, processName: definition.name, xml: processContentSchema.parse(definition.content).xml, elements };
+  return elements;
+}
+
+/**
+ * The names and kinds of an instance's elements, without a permission check: for views that
+ * already authorised reading what the instance belongs to (a case page).
+ */
+export async function instanceElements(app: App, tenantId: string, instanceId: string): Promise<Record<string, DiagramElement>> {
+  const { processInstances: pi, definitions: d } = app.db.t;
+  const [row] = await app.db.read.select({ definitionId: pi.definitionId, content: d.content }).from(pi)
+    .innerJoin(d, eq(d.id, pi.definitionId)).where(and(eq(pi.tenantId, tenantId), eq(pi.id, instanceId)));
+  if (!row) throw notFound('processInstance');
+  return elementsOf(app, row.definitionId, row.content);
 }
 
 export interface StartableProcess {

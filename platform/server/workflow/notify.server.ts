@@ -18,6 +18,8 @@ import type { JsonValue } from '@tongguan/runtime/bpmn/engine/contract';
 import type { App } from '../app.server.ts';
 import { POSITIONS } from '../../shared/domain.ts';
 import { recipientsOf, sendNotifications } from '../services/notifications.server.ts';
+import { loadWorkingCalendar } from '../services/calendar.server.ts';
+import { getParameterValue } from '../services/parameters.server.ts';
 import type { ServiceTaskHandler } from './service-tasks.server.ts';
 
 const expression = z.string().min(1).max(1000).superRefine((source, ctx) => {
@@ -49,16 +51,19 @@ export function notifyHandler(app: App): ServiceTaskHandler<NotifyConfig> {
     configSchema: notifyConfig,
     async run({ jobId, tenantId, instanceId, config, variables }): Promise<JsonValue | undefined> {
       const vars = variables as Record<string, never>;
+      // The app's clock and the city's calendar, as everywhere else an expression is evaluated.
+      const { timeZone } = await getParameterValue(app, tenantId, 'calendar.workingTime');
+      const context = { now: app.now, calendar: await loadWorkingCalendar(app, tenantId), timeZone };
       const recipients = new Set<string>();
       for (const group of config.to) {
-        const organisationIds = group.organisations === undefined ? undefined : ids(evaluate(group.organisations, vars));
+        const organisationIds = group.organisations === undefined ? undefined : ids(evaluate(group.organisations, vars, context));
         for (const id of await recipientsOf(app, tenantId, { roles: group.roles, positions: group.positions, organisationIds })) recipients.add(id);
       }
       const caseId = typeof variables.caseId === 'string' ? variables.caseId : undefined;
       const sent = await sendNotifications(app, {
         tenantId, userIds: [...recipients], sourceKey: jobId,
-        title: text(evaluate(config.title, vars)).slice(0, 200),
-        body: config.body === undefined ? null : text(evaluate(config.body, vars)).slice(0, 2000),
+        title: text(evaluate(config.title, vars, context)).slice(0, 200),
+        body: config.body === undefined ? null : text(evaluate(config.body, vars, context)).slice(0, 2000),
         link: config.link === 'case' && caseId ? `/cases/${caseId}` : `/processes/${instanceId}`,
       });
       return sent;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq, inArray } from 'drizzle-orm';
 import { openDatabase } from '../db/database.server.ts';
 import { createApp } from '../app.server.ts';
@@ -15,6 +15,8 @@ interface Instance { id: string; status: string; definitionVersion: number; vari
 let t: TestApp;
 let admin: string;
 beforeAll(async () => { t = await createTestApp(); admin = await t.tokenFor('admin'); });
+// Timer tests move the clock by hours: each test takes a token that is valid now.
+beforeEach(async () => { admin = await t.tokenFor('admin'); });
 afterAll(() => t.close());
 
 async function publish(kind: 'process' | 'form', key: string, content: unknown): Promise<Response> {
@@ -142,7 +144,7 @@ describe('running a published process through the API', () => {
     expect(late.status).toBe(409);
   });
 
-  it('given due timers and two app processes\' schedulers on one database, when both run at once, then every timer fires exactly once (SKIP LOCKED on PostgreSQL)', async () => {
+  it('given due timers and two schedulers at once (two app processes on PostgreSQL, SKIP LOCKED; one process on SQLite), then every timer fires exactly once', async () => {
     const started = await Promise.all(Array.from({ length: 12 }, () => start('timeout')));
     t.clock.advance(2 * 3_600_000 + 1);
     // Several app processes share a database only on PostgreSQL; on SQLite (one process, one
@@ -165,12 +167,14 @@ describe('running a published process through the API', () => {
   });
 
   it('given a due timer whose step fails, when the scheduler runs, then the timers due after it still fire and the failure is recorded for a retry', async () => {
-    const [broken, healthy] = [await start('timeout'), await start('timeout')];
+    const broken = await start('timeout');
+    t.clock.advance(1000);
+    const healthy = await start('timeout');
     const pi = t.app.db.t.processInstances;
     // A state the engine cannot dispatch: the timer's step throws.
     await t.app.db.transaction((tx) => tx.update(pi).set({ state: { broken: true } }).where(eq(pi.id, broken.id)));
     t.clock.advance(2 * 3_600_000 + 1);
-    // The broken instance's timer is due first.
+    // The broken instance's timer is due first (started a second earlier).
     expect(await fireDueTimers(t.app)).toBe(1);
     expect(openTask(await instance(healthy.id), 'escalated')).toBeDefined();
     const tm = t.app.db.t.timers;
@@ -219,10 +223,10 @@ describe('messages and signals from outside', () => {
     expect((await t.auditSince(mark)).map((a) => [a.action, a.objectId])).toEqual([['throw_signal', 'weather.storm'], ['throw_signal', 'weather.nothing']]);
   });
 
-  it('given someone who may not start processes, or an empty name, when sending, then 403 or 422 and nothing starts', async () => {
+  it('given someone who may not administer processes (a dispatcher), or an empty name, when sending, then 403 or 422 and nothing starts', async () => {
     const pi = t.app.db.t.processInstances;
     const before = (await t.app.db.read.select({ id: pi.id }).from(pi)).length;
-    expect((await send('messages', 'hotline.report', {}, await t.tokenFor('auditor'))).status).toBe(403);
+    expect((await send('messages', 'hotline.report', {}, await t.tokenFor('cc.dispatcher1'))).status).toBe(403);
     expect((await send('signals', '  ')).status).toBe(422);
     expect((await t.app.db.read.select({ id: pi.id }).from(pi)).length).toBe(before);
   });
@@ -245,6 +249,32 @@ describe('timer start events', () => {
     const started = await instancesOf('hourly-patrol');
     expect(started).toHaveLength(2);
     expect(openTask(await instance(started[0].id), 'patrol')).toBeDefined();
+  });
+
+  it('given a cycle that began years ago (R/2020-…/PT1H), when published and fired, then it resumes at the next hour instead of starting every missed one', async () => {
+    const xml = fixture('timer-start.bpmn').replace('id="hourly-patrol"', 'id="old-cycle"').replace('R2/PT1H', 'R/2020-01-01T00:00:00Z/PT1H');
+    await publishOk('process', 'old-cycle', { xml });
+    const st = t.app.db.t.startTimers;
+    const scheduled = await t.app.db.read.select({ dueAt: st.dueAt }).from(st).where(and(eq(st.processKey, 'old-cycle'), eq(st.status, 'scheduled')));
+    expect(scheduled).toHaveLength(1);
+    expect(scheduled[0].dueAt.getTime()).toBeGreaterThanOrEqual(t.clock.now().getTime());
+    expect(scheduled[0].dueAt.getTime() - t.clock.now().getTime()).toBeLessThanOrEqual(3_600_000);
+    t.clock.advance(3_600_000);
+    await fireDueTimers(t.app);
+    expect(await instancesOf('old-cycle')).toHaveLength(1);
+    const d = t.app.db.t.definitions;
+    const [v1] = await t.app.db.read.select({ id: d.id }).from(d).where(eq(d.key, 'old-cycle'));
+    expect((await t.request('POST', `/api/v1/definitions/${v1.id}/retire`, { token: admin })).status).toBe(200);
+  });
+
+  it('given a timer start whose date needs a variable no start has, when published, then 422 names the start event and nothing is published', async () => {
+    const xml = fixture('timer-start.bpmn').replace('id="hourly-patrol"', 'id="needs-var"').replace('<timeCycle>R2/PT1H</timeCycle>', '<timeDate>${reportedAt}</timeDate>');
+    const res = await publish('process', 'needs-var', { xml });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as ErrorJson).error.fields?.map((f) => f.field)).toEqual(['content.xml#everyHour']);
+    const d = t.app.db.t.definitions;
+    const [row] = await t.app.db.read.select({ status: d.status }).from(d).where(eq(d.key, 'needs-var'));
+    expect(row.status).toBe('draft');
   });
 
   it('given a timer start process, when v2 is published, then only v2 starts instances; when v2 is retired, then none start', async () => {

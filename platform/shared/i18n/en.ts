@@ -399,6 +399,7 @@ export const en: Shape<typeof zhCN> = {
     emptyFile: 'the file is empty',
     unknownAttachment: 'the attachment does not exist, is not yours or is already used',
     notACase: 'this task does not belong to a case, so photos cannot be attached',
+    notHandling: 'photos after handling go with the handling step only',
     unknownCode: 'the code is not in the dictionary',
     eventName: 'letters, digits and _ . : - only, as in the model (e.g. hotline.report)',
     formOnly: 'this task takes its values through its form (formData), not as variables',

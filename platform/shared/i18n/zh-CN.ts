@@ -395,6 +395,7 @@ export const zhCN = {
     emptyFile: '文件为空',
     unknownAttachment: '附件不存在、不属于你或已被使用',
     notACase: '该任务不属于案件，不能附加处置照片',
+    notHandling: '处置后照片只能随处置环节提交',
     unknownCode: '编码不在字典中',
     eventName: '只能包含字母、数字和 _ . : -，与模型中的名称一致（如 hotline.report）',
     formOnly: '此任务通过其表单（formData）提交数据，不接受直接传入流程变量',

@@ -10,7 +10,7 @@ const form = (key: string) => read(`${key}.json`);
 
 describe('template forms', () => {
   for (const { file } of list) {
-    it(`given ${file}, when checked as the platform checks it at publish, then it has no problems`, () => {
+    it(`given ${file}, when checked by the runtime's publish-time form checks, then it has no problems (option sources are checked by the platform)`, () => {
       const result = validateFormDefinition(read(file));
       expect(result.ok ? [] : result.problems).toEqual([]);
     });

@@ -11,7 +11,7 @@ const OWN = 'Every signed-in person reads and marks only their own notices.';
 export const notificationRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/notifications', tag: 'notifications', summary: 'The caller\'s notices (站内消息), newest first, with the unread count',
-    description: OWN, query: notificationQuery, response: z.object({ items: z.array(notification), unread: z.number() }), errors: [401, 422],
+    description: OWN, query: notificationQuery, response: z.object({ items: z.array(notification), unread: z.number(), asOf: z.string() }), errors: [401, 422],
     handler: ({ app, actor, query }) => listNotifications(app, actor, query),
   }),
   defineRoute({

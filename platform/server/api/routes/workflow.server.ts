@@ -24,14 +24,14 @@ export const workflowRoutes = [
     handler: ({ app, actor, params }) => getProcessInstance(app, actor, params.id),
   }),
   defineRoute({
-    method: 'POST', path: '/api/v1/messages', permission: { action: 'create', subject: 'Process' }, tag: 'workflow',
+    method: 'POST', path: '/api/v1/messages', permission: { action: 'administer', subject: 'Process' }, tag: 'workflow',
     summary: 'Send a message into the city\'s processes',
     description: 'Delivered to the instance that has waited longest for a message of that name (message catch event, receive task, boundary or event sub-process); when none waits, it starts the latest published process with a message start event of that name. One transaction; audited.',
     body: eventInput, response: eventOutput, errors: [400, 401, 403, 422],
     handler: ({ app, actor, body }) => sendEvent(app, actor, 'message', body),
   }),
   defineRoute({
-    method: 'POST', path: '/api/v1/signals', permission: { action: 'create', subject: 'Process' }, tag: 'workflow',
+    method: 'POST', path: '/api/v1/signals', permission: { action: 'administer', subject: 'Process' }, tag: 'workflow',
     summary: 'Throw a signal to the city\'s processes',
     description: 'Every instance waiting for the signal hears it, and every latest published process with a signal start event of that name starts. One transaction; audited.',
     body: eventInput, response: eventOutput, errors: [400, 401, 403, 422],
