@@ -15,6 +15,7 @@ import { hashPassword } from '../auth/passwords.server.ts';
 import { newId } from '../ids.server.ts';
 import { contentChecksum } from '../definitions/checksum.server.ts';
 import { ensureBuiltinRoles } from './builtin-roles.server.ts';
+import { scheduleStartTimers } from '../workflow/start-timers.server.ts';
 import { ORG_KINDS, ORG_LEVELS, POSITIONS } from '../../shared/domain.ts';
 import { polygonSchema, bboxOf } from '../../shared/schemas/geo.ts';
 import { dictionaryContentSchema, parseDictionaryCsv } from '../../shared/schemas/dictionary-csv.ts';
@@ -193,11 +194,14 @@ export async function seedCity(app: App, folder: string, options: SeedOptions): 
       const [existing] = await tx.select({ id: t.definitions.id }).from(t.definitions)
         .where(and(eq(t.definitions.tenantId, tid), eq(t.definitions.kind, kind), eq(t.definitions.key, key)));
       if (existing) return;
+      const id = newId();
       await tx.insert(t.definitions).values({
-        id: newId(), tenantId: tid, kind, key, version: 1, status: 'published', name, content,
+        id, tenantId: tid, kind, key, version: 1, status: 'published', name, content,
         checksum: contentChecksum(content), comment: 'seed', createdBy: 'seed', createdAt: now, updatedAt: now,
         publishedAt: now, publishedBy: 'seed',
       });
+      // What publishing does beyond the row: a template process with a timer start gets its schedule.
+      if (kind === 'process') await scheduleStartTimers(app, tx, { id, tenantId: tid, key, content });
       count(kind === 'dictionary' ? 'dictionaries' : kind === 'form' ? 'forms' : 'processes', 1);
     };
     for (const dict of dictionaries) await install('dictionary', dict.key, dict.key, dict.content);
