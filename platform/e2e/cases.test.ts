@@ -6,15 +6,12 @@
  * the browser — 受理立案, 派遣 (unit from the city's option source), 处置 (photo after), 核查, 结案.
  */
 import { deflateSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newPage, signIn, startServer, waitForHydration, type E2eServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { signIn, useBrowserSuite, waitForHydration } from './harness.ts';
 
-let server: E2eServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let errors: string[];
+const suite = useBrowserSuite();
+
 /** The case the first test reports, for the second. */
 let reported: { id: string; caseNumber: string };
 
@@ -50,23 +47,6 @@ function png(size = 16): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
 }
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  await context?.close();
-  expect(errors).toEqual([]);
-});
-
-async function openPage(): Promise<Page> {
-  ({ context, page, errors } = await newPage(browser, server.baseUrl));
-  return page;
-}
 
 /** Clicks the middle of the first grid drawn on the map (grids are rectangles), as a finger would. */
 async function tapFirstGrid(p: Page): Promise<void> {
@@ -82,7 +62,7 @@ async function tapFirstGrid(p: Page): Promise<void> {
 // The tests run in order on one server: the second looks for the case the first reported.
 describe('browser: cases', () => {
   it('given an inspector on a phone, when they report a case with a tapped location and a photo, then its page shows the number, the photo and 受理立案 waiting', async () => {
-    const p = await openPage();
+    const p = await suite.openPage();
     await signIn(p, 'dh.inspector1');
     // Signed in at desktop size (signIn waits for the side menu, which a phone keeps in a drawer).
     await p.setViewportSize({ width: 390, height: 844 });
@@ -106,7 +86,7 @@ describe('browser: cases', () => {
     await waitForHydration(p);
 
     const id = new URL(p.url()).pathname.split('/').pop() as string;
-    const res = await server.api(`/api/v1/cases/${id}`, await server.apiToken('admin'));
+    const res = await suite.server.api(`/api/v1/cases/${id}`, await suite.server.apiToken('admin'));
     const saved = (await res.json()) as { caseNumber: string; gridId: string | null; location: unknown; attachments: { id: string; stage: string }[] };
     reported = { id, caseNumber: saved.caseNumber };
     expect(await p.getByTestId('case-number').innerText()).toBe(saved.caseNumber);
@@ -127,7 +107,7 @@ describe('browser: cases', () => {
   });
 
   it('given the reported case, when 指挥中心’s dispatcher filters 案件管理 by 待受理, then the case is listed with its status', async () => {
-    const p = await openPage();
+    const p = await suite.openPage();
     await signIn(p, 'cc.dispatcher1');
     await p.getByTestId('main-menu').getByText('案件管理').click();
     await p.waitForURL((url) => url.pathname === '/cases');
@@ -146,7 +126,7 @@ describe('browser: cases', () => {
   it('given the reported case, when 指挥中心 registers and dispatches it to a unit, the unit handles it with a photo, the inspector verifies it and 指挥中心 closes it, then every step was done in the browser and the case is closed with its photo after handling', async () => {
     /** Signs in, opens the case, takes the named waiting step and completes it with what `fill` enters. */
     const completeStep = async (username: string, step: string, fill?: (p: Page) => Promise<void>) => {
-      const p = await openPage();
+      const p = await suite.openPage();
       await signIn(p, username);
       await p.goto(`/cases/${reported.id}`);
       await waitForHydration(p);
@@ -157,8 +137,7 @@ describe('browser: cases', () => {
       if (fill) await fill(p);
       await p.getByTestId('task-submit').click();
       await p.waitForURL((url) => url.pathname === '/tasks');
-      await context.close();
-      expect(errors, `${username} ${step}`).toEqual([]);
+      await suite.closePage();
     };
     const form = (p: Page) => p.getByTestId('task-form');
 
@@ -179,13 +158,13 @@ describe('browser: cases', () => {
     await completeStep('dh.inspector1', '核查', async (p) => { await form(p).getByText('通过，问题已解决').click(); });
     await completeStep('cc.dispatcher1', '结案');
 
-    const saved = (await (await server.api(`/api/v1/cases/${reported.id}`, await server.apiToken('admin'))).json()) as { status: string; attachments: { stage: string }[]; timeline: { elementId: string; comment: string | null }[] };
+    const saved = (await (await suite.server.api(`/api/v1/cases/${reported.id}`, await suite.server.apiToken('admin'))).json()) as { status: string; attachments: { stage: string }[]; timeline: { elementId: string; comment: string | null }[] };
     expect(saved.status).toBe('closed');
     expect(saved.attachments.map((a) => a.stage)).toEqual(['before', 'after']);
     expect(saved.timeline.map((s) => s.elementId)).toEqual(['reported', 'register', 'dispatch', 'handle', 'verify', 'close', 'closed']);
     expect(saved.timeline.find((s) => s.elementId === 'handle')?.comment).toBe('已更换井盖');
 
-    const p = await openPage();
+    const p = await suite.openPage();
     await signIn(p, 'cc.dispatcher1');
     await p.goto(`/cases/${reported.id}`);
     await p.getByTestId('case-status').getByText('已结案').waitFor();

@@ -3,34 +3,13 @@
  * people list, and the language switch. One server and one Chromium for the file; a fresh
  * browser context (cookies) per test.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchBrowser, loginForm, newPage, signIn, startServer, type E2eServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { loginForm, signIn, useBrowserSuite } from './harness.ts';
 
-let server: E2eServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let errors: string[];
+const suite = useBrowserSuite();
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  await context?.close();
-  // An unexpected browser error fails the test, as an unexpected console.error does elsewhere.
-  expect(errors).toEqual([]);
-});
 
-async function openPage(): Promise<Page> {
-  ({ context, page, errors } = await newPage(browser, server.baseUrl));
-  return page;
-}
 
 /** Picks `label` in the antd Select of the form item that holds the field `field`, and checks it took. */
 async function choose(form: Locator, field: string, label: string): Promise<void> {
@@ -44,7 +23,7 @@ async function choose(form: Locator, field: string, label: string): Promise<void
 
 describe('browser: foundation', () => {
   it('given a wrong password, when signing in, then the login page shows the error and no session starts', async () => {
-    const p = await openPage();
+    const p = await suite.openPage();
     await p.goto('/login');
     await p.locator('#username').fill('admin');
     await p.locator('#password').fill('Wrong@Pass2026');
@@ -54,7 +33,7 @@ describe('browser: foundation', () => {
   });
 
   it('given the city admin, when creating a department under 东湖区 in 机构配置, then it appears in the tree', async () => {
-    const p = await openPage();
+    const p = await suite.openPage();
     await signIn(p, 'admin');
     await p.getByTestId('main-menu').getByText('机构配置').click();
     await p.waitForURL((url) => url.pathname === '/organisations');
@@ -71,13 +50,13 @@ describe('browser: foundation', () => {
     await form.getByTestId('org-submit').click();
 
     await tree.getByText('东湖区数字城管科').first().waitFor();
-    const token = await server.apiToken('admin');
-    const list = (await (await server.api('/api/v1/organisations?q=demo-dh-szcg', token)).json()) as { code: string; level: string; path: string }[];
+    const token = await suite.server.apiToken('admin');
+    const list = (await (await suite.server.api('/api/v1/organisations?q=demo-dh-szcg', token)).json()) as { code: string; level: string; path: string }[];
     expect(list).toEqual([expect.objectContaining({ code: 'demo-dh-szcg', level: 'department' })]);
   });
 
   it('given the 东湖区 admin, when opening 人员配置, then only 东湖区 people are listed and a 西岭区 person is refused', async () => {
-    const p = await openPage();
+    const p = await suite.openPage();
     await signIn(p, 'dh.admin');
     await p.getByTestId('main-menu').getByText('人员配置').click();
     await p.waitForURL((url) => url.pathname === '/users');
@@ -88,8 +67,8 @@ describe('browser: foundation', () => {
     expect(text).not.toMatch(/\b(xl|gx|cc)\.[a-z]/);
     expect(text).not.toContain('xl.admin');
 
-    const adminToken = await server.apiToken('admin');
-    const found = (await (await server.api('/api/v1/users?q=xl.admin', adminToken)).json()) as { items: { id: string; username: string }[] };
+    const adminToken = await suite.server.apiToken('admin');
+    const found = (await (await suite.server.api('/api/v1/users?q=xl.admin', adminToken)).json()) as { items: { id: string; username: string }[] };
     const xlAdmin = found.items.find((u) => u.username === 'xl.admin');
     expect(xlAdmin).toBeDefined();
     // The browser's own session cookie, not a token: the page's request context shares it.
@@ -100,7 +79,7 @@ describe('browser: foundation', () => {
   });
 
   it('given the Chinese interface, when clicking the English switch, then the menu is shown in English', async () => {
-    const p = await openPage();
+    const p = await suite.openPage();
     await signIn(p, 'admin');
     const menu = p.getByTestId('main-menu');
     await menu.getByText('机构配置').waitFor();

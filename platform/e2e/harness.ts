@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildIfNeeded, PLATFORM_DIR } from '../server/http/web-build.server.ts';
 
@@ -167,4 +168,54 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
   await page.waitForURL((url) => url.pathname !== '/login');
   await page.getByTestId('main-menu').waitFor();
   await waitForHydration(page);
+}
+
+export interface BrowserSuite {
+  /** The file's server (started before its first test). */
+  readonly server: E2eServer;
+  /** A page in a fresh browser context (no cookies); the previous one is closed first. */
+  openPage(): Promise<Page>;
+  /** Closes the open page's context and fails on any unexpected browser error it saw. */
+  closePage(): Promise<void>;
+}
+
+/**
+ * One server and one Chromium for a test file, a fresh browser context per page; an unexpected
+ * browser error (console.error, page error, HTTP ≥ 400) fails the test that caused it, as an
+ * unexpected console.error does elsewhere. Call at the top level of the file.
+ */
+export function useBrowserSuite(): BrowserSuite {
+  let server: E2eServer | undefined;
+  let browser: Browser | undefined;
+  let opened: E2ePage | undefined;
+  const closePage = async () => {
+    if (!opened) return;
+    const { context, errors } = opened;
+    opened = undefined;
+    await context.close();
+    expect(errors).toEqual([]);
+  };
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(closePage);
+  const suite: BrowserSuite = {
+    get server() {
+      if (!server) throw new Error('the server starts before the first test');
+      return server;
+    },
+    async openPage() {
+      await closePage();
+      if (!browser) throw new Error('the browser starts before the first test');
+      opened = await newPage(browser, suite.server.baseUrl);
+      return opened.page;
+    },
+    closePage,
+  };
+  return suite;
 }

@@ -4,15 +4,12 @@
  * for an invalid form (nothing written), completes it with an opinion, finds it in 已办, and
  * sees the instance's history and diagram. The inbox is also checked at phone size.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newPage, signIn, startServer, waitForHydration, type E2eServer } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { signIn, useBrowserSuite, waitForHydration } from './harness.ts';
 
-let server: E2eServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let errors: string[];
+// Registered first: the file's own beforeAll below arranges data on the suite's server.
+const suite = useBrowserSuite();
+
 let instanceId: string;
 let taskId: string;
 
@@ -48,7 +45,7 @@ const PROCESS_XML = `<?xml version="1.0" encoding="UTF-8"?>
 </definitions>`;
 
 async function post(path: string, token: string, body: unknown): Promise<Response> {
-  return fetch(server.baseUrl + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(suite.server.baseUrl + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
 async function publish(token: string, kind: 'form' | 'process', key: string, name: string, content: unknown): Promise<void> {
@@ -60,14 +57,12 @@ async function publish(token: string, kind: 'form' | 'process', key: string, nam
 }
 
 async function taskStatus(): Promise<string> {
-  const res = await server.api(`/api/v1/tasks/${taskId}`, await server.apiToken('admin'));
+  const res = await suite.server.api(`/api/v1/tasks/${taskId}`, await suite.server.apiToken('admin'));
   return ((await res.json()) as { status: string }).status;
 }
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  const admin = await server.apiToken('admin');
+  const admin = await suite.server.apiToken('admin');
   await publish(admin, 'form', 'e2e-check-form', '现场核查表', FORM);
   await publish(admin, 'process', 'e2e-check', '现场核查流程', { xml: PROCESS_XML });
   const started = await post('/api/v1/process-instances', admin, { processKey: 'e2e-check', businessKey: 'E2E-001', variables: { source: '热线' } });
@@ -76,24 +71,11 @@ beforeAll(async () => {
   instanceId = instance.id;
   taskId = instance.tasks[0].id;
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  await context?.close();
-  expect(errors).toEqual([]);
-});
-
-async function openPage(): Promise<Page> {
-  ({ context, page, errors } = await newPage(browser, server.baseUrl));
-  return page;
-}
 
 // The tests run in order on one server: the second looks at the instance the first completed.
 describe('browser: workflow', () => {
   it('given a task for 指挥中心, when the dispatcher submits an invalid form and then a valid one, then the first is refused per field and the second completes it', async () => {
-    const p = await openPage();
+    const p = await suite.openPage();
     await signIn(p, 'cc.dispatcher1');
     await p.getByTestId('main-menu').getByText('待办/已办').click();
     await p.waitForURL((url) => url.pathname === '/tasks');
@@ -127,7 +109,7 @@ describe('browser: workflow', () => {
   });
 
   it('given the completed instance, when the dispatcher opens it, then the timeline names the opinion and the diagram marks the passed elements', async () => {
-    const p = await openPage();
+    const p = await suite.openPage();
     await signIn(p, 'cc.dispatcher1');
     await p.goto(`/processes/${instanceId}`);
     await p.getByTestId('instance-status').getByText('已结束').waitFor();
@@ -144,7 +126,7 @@ describe('browser: workflow', () => {
   });
 
   it('given a phone-sized screen, when the dispatcher opens 已办, then tasks are cards and the page does not scroll sideways', async () => {
-    const p = await openPage();
+    const p = await suite.openPage();
     await signIn(p, 'cc.dispatcher1');
     // Signed in at desktop size (signIn waits for the side menu, which a phone keeps in a drawer).
     await p.setViewportSize({ width: 390, height: 844 });
@@ -158,7 +140,7 @@ describe('browser: workflow', () => {
   });
 
   it('given a process that notifies 指挥中心, when it runs, then the dispatcher sees the count on the bell, opens the notice and lands on the instance, and the notice is read', async () => {
-    const admin = await server.apiToken('admin');
+    const admin = await suite.server.apiToken('admin');
     const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:tg="http://tongguan.dev/schema/bpmn/1.0" id="defs" targetNamespace="http://tongguan.dev/e2e">
   <process id="e2e-notify" isExecutable="true">
@@ -175,17 +157,17 @@ describe('browser: workflow', () => {
     const started = await post('/api/v1/process-instances', admin, { processKey: 'e2e-notify', variables: { place: '龙泉路' } });
     expect(started.status, await started.clone().text()).toBe(201);
     const { id } = (await started.json()) as { id: string };
-    const dispatcher = await server.apiToken('cc.dispatcher1');
+    const dispatcher = await suite.server.apiToken('cc.dispatcher1');
     // The server's job loop runs the notify task after the start committed.
-    await expect.poll(async () => ((await (await server.api('/api/v1/notifications?unread=true', dispatcher)).json()) as { unread: number }).unread, { timeout: 15_000 }).toBe(1);
+    await expect.poll(async () => ((await (await suite.server.api('/api/v1/notifications?unread=true', dispatcher)).json()) as { unread: number }).unread, { timeout: 15_000 }).toBe(1);
 
-    const p = await openPage();
+    const p = await suite.openPage();
     await signIn(p, 'cc.dispatcher1');
     await waitForHydration(p);
     await p.getByTestId('notification-count').getByText('1').waitFor();
     await p.getByTestId('notification-bell').click();
     await p.getByTestId('notification-list').getByText('巡查提醒：龙泉路').click();
     await p.waitForURL((url) => url.pathname === `/processes/${id}`);
-    await expect.poll(async () => ((await (await server.api('/api/v1/notifications?unread=true', dispatcher)).json()) as { unread: number }).unread).toBe(0);
+    await expect.poll(async () => ((await (await suite.server.api('/api/v1/notifications?unread=true', dispatcher)).json()) as { unread: number }).unread).toBe(0);
   });
 });
