@@ -17,6 +17,8 @@ export default defineConfig({
       {
         test: {
           name: 'db',
+          // A db.read or a nested transaction inside a transaction throws (see database.server.ts).
+          env: { TONGGUAN_TX_CHECKS: '1' },
           include: ['platform/server/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 30_000,
@@ -27,6 +29,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          env: { TONGGUAN_TX_CHECKS: '1' },
           include: ['platform/e2e/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 120_000,

@@ -30,6 +30,27 @@ import type { Schema } from './schema.server.ts';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Which transaction an async context is in, tracked only under TONGGUAN_TX_CHECKS=1 (the test
+ * suites turn it on) to catch a `db.read` or a nested `transaction` inside a transaction. Not
+ * tracked in production: on Node 20 AsyncLocalStorage runs async hooks for every promise and
+ * socket in the process, which cost a fifth of an API read and of a workflow step.
+ */
+interface TxScope {
+  current(): Db | undefined;
+  run<T>(tx: Db, fn: () => Promise<T>): Promise<T>;
+}
+
+function txScope(): TxScope {
+  if (process.env.TONGGUAN_TX_CHECKS !== '1') return { current: () => undefined, run: (_tx, fn) => fn() };
+  const storage = new AsyncLocalStorage<Db>();
+  return { current: () => storage.getStore(), run: (tx, fn) => storage.run(tx, fn) };
+}
+
+function misuse(what: string): Error {
+  return new Error(`${what} inside a transaction: use the transaction handle it was given (TONGGUAN_TX_CHECKS)`);
+}
+
 /** The query-builder surface shared by both dialects (typed as SQLite; see schema-kit). */
 export type Db = BetterSQLite3Database<Record<string, never>>;
 
@@ -38,9 +59,16 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Database {
   readonly dialect: Dialect;
   readonly t: Schema;
-  /** Reads: outside a transaction on the read handle; inside one, in that transaction (its own writes visible, no second connection). */
+  /**
+   * Reads outside any transaction (the read connection / the pool). Code inside a transaction
+   * reads through the `tx` it was given — it sees its own writes and never waits for a second
+   * connection; with TONGGUAN_TX_CHECKS=1 (the test suites) touching `read` there throws.
+   */
   readonly read: Db;
-  /** Runs `fn` in one transaction; nested calls join the outer transaction. */
+  /**
+   * Runs `fn` in one transaction. Not re-entrant: code inside a transaction passes its `tx` on
+   * instead of opening another (with TONGGUAN_TX_CHECKS=1 a nested call throws).
+   */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /** Round-trip to the database (health checks). */
   ping(): Promise<void>;
@@ -122,7 +150,7 @@ function openSqlite(url: string, options: OpenOptions): Database {
   const writeDb = drizzleSqlite(writer) as Db;
   const readDb = drizzleSqlite(reader) as Db;
 
-  const active = new AsyncLocalStorage<Db>();
+  const active = txScope();
   const waiting: Pending[] = [];
   let writing: Promise<void> | undefined;
   const runQueued = async (): Promise<void> => {
@@ -136,14 +164,13 @@ function openSqlite(url: string, options: OpenOptions): Database {
   return {
     dialect: 'sqlite',
     t: sqliteSchema,
-    // Inside a transaction, reads run in it: they see its own writes.
     get read() {
-      return active.getStore() ?? readDb;
+      if (active.current()) throw misuse('db.read');
+      return readDb;
     },
     raw: { kind: 'sqlite', writer, reader },
     transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-      const outer = active.getStore();
-      if (outer) return fn(outer);
+      if (active.current()) return Promise.reject(misuse('db.transaction'));
       return new Promise<T>((resolve, reject) => {
         waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
         writing ??= runQueued();
@@ -223,7 +250,7 @@ function controlStatements(writer: BetterSqlite3.Database) {
 }
 
 /** Runs the transactions waiting now (up to MAX_GROUP) under one COMMIT; see the header. */
-async function commitGroup(writer: BetterSqlite3.Database, writeDb: Db, active: AsyncLocalStorage<Db>, waiting: Pending[]): Promise<void> {
+async function commitGroup(writer: BetterSqlite3.Database, writeDb: Db, active: TxScope, waiting: Pending[]): Promise<void> {
   const control = controlStatements(writer);
   try {
     control.begin.run();
@@ -287,20 +314,19 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
   // Fail fast with a clear message rather than on the first request.
   await pool.query('SELECT 1');
   const db = drizzlePg(pool) as unknown as Db;
-  const active = new AsyncLocalStorage<Db>();
+  const active = txScope();
   return {
     dialect: 'postgres',
     t: pgSchema as unknown as Schema,
-    // Inside a transaction, reads run on its client: they see its own writes, and a transaction
-    // never waits for a second pool connection (with every connection held by a transaction
-    // waiting for one, the pool would deadlock under concurrent load).
+    // A transaction reading through the pool would wait for a second connection: with every
+    // connection held by a transaction waiting for one, the pool deadlocks under load.
     get read() {
-      return active.getStore() ?? db;
+      if (active.current()) throw misuse('db.read');
+      return db;
     },
     raw: { kind: 'postgres', pool },
     transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-      const outer = active.getStore();
-      if (outer) return fn(outer);
+      if (active.current()) return Promise.reject(misuse('db.transaction'));
       const pgDb = db as unknown as { transaction<R>(f: (tx: unknown) => Promise<R>): Promise<R> };
       return pgDb.transaction((tx) => active.run(tx as Db, () => fn(tx as Db)));
     },

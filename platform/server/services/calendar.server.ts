@@ -41,10 +41,10 @@ function upsertDay(app: App, tx: Db, row: DayRow) {
  * const calendar = await loadWorkingCalendar(app, tenantId);
  * const due = calendar.addWorkingHours(acceptedAt, 16);
  */
-export async function loadWorkingCalendar(app: App, tenantId: string): Promise<WorkingCalendar> {
-  const workingTime = await getParameterValue(app, tenantId, 'calendar.workingTime');
+export async function loadWorkingCalendar(app: App, tenantId: string, db: Db = app.db.read): Promise<WorkingCalendar> {
+  const workingTime = await getParameterValue(app, tenantId, 'calendar.workingTime', db);
   const c = app.db.t.calendarDays;
-  const days = await app.db.read.select().from(c).where(eq(c.tenantId, tenantId));
+  const days = await db.select().from(c).where(eq(c.tenantId, tenantId));
   return createWorkingCalendar({
     ...workingTime,
     exceptions: days.map((d) => ({ date: d.date, kind: d.kind, ...(d.name ? { name: d.name } : {}) })),

@@ -321,9 +321,11 @@ export async function retireDefinition(app: App, actor: Actor, id: string): Prom
  * latest published version of (kind, key), or the given version when it was ever published
  * (retired versions still serve the instances pinned to them). Throws 404 when there is none.
  */
-export async function getPublished(app: App, tenantId: string, kind: DefinitionKind, key: string, version?: number): Promise<DefinitionOutput> {
+export async function getPublished(
+  app: App, tenantId: string, kind: DefinitionKind, key: string, version?: number, db: Db = app.db.read,
+): Promise<DefinitionOutput> {
   const d = app.db.t.definitions;
-  const [row] = await app.db.read.select().from(d).where(and(
+  const [row] = await db.select().from(d).where(and(
     eq(d.tenantId, tenantId), eq(d.kind, kind), eq(d.key, key),
     version === undefined ? eq(d.status, 'published') : and(eq(d.version, version), inArray(d.status, ['published', 'retired'])),
   )).orderBy(desc(d.version)).limit(1);

@@ -8,6 +8,7 @@
  */
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { App } from '../app.server.ts';
+import type { Db } from '../db/database.server.ts';
 import type { OrgKind } from '../../shared/domain.ts';
 
 interface Option {
@@ -15,15 +16,15 @@ interface Option {
   value: string;
 }
 
-type OptionSource = (app: App, tenantId: string) => Promise<Option[]>;
+type OptionSource = (app: App, tenantId: string, db: Db) => Promise<Option[]>;
 
 type Organisations = App['db']['t']['organisations'];
 
 /** The city's organisations that `which` selects, in tree order (name → id). */
 function organisations(which: (o: Organisations) => SQL): OptionSource {
-  return async (app, tenantId) => {
+  return async (app, tenantId, db) => {
     const o = app.db.t.organisations;
-    const rows = await app.db.read.select({ id: o.id, name: o.name }).from(o)
+    const rows = await db.select({ id: o.id, name: o.name }).from(o)
       .where(and(eq(o.tenantId, tenantId), which(o))).orderBy(asc(o.path));
     return rows.map((row) => ({ label: row.name, value: row.id }));
   };
@@ -73,8 +74,11 @@ export function optionSourceProblems(content: unknown): { path: string; message:
   return problems;
 }
 
-/** A copy of the form with every option source filled in from the tenant's data (the stored definition is untouched). */
-export async function withOptionSources(app: App, tenantId: string, content: unknown): Promise<unknown> {
+/**
+ * A copy of the form with every option source filled in from the tenant's data (the stored
+ * definition is untouched); `db` is the transaction when called inside one.
+ */
+export async function withOptionSources(app: App, tenantId: string, content: unknown, db: Db = app.db.read): Promise<unknown> {
   const sourced = [...sourcedComponents(content, '')];
   if (sourced.length === 0) return content;
   const copy = structuredClone(content);
@@ -83,7 +87,7 @@ export async function withOptionSources(app: App, tenantId: string, content: unk
     if (typeof source !== 'string' || !Object.hasOwn(SOURCES, source)) continue;
     let options = loaded.get(source);
     if (!options) {
-      options = await SOURCES[source](app, tenantId);
+      options = await SOURCES[source](app, tenantId, db);
       loaded.set(source, options);
     }
     if (component.type === 'select') {

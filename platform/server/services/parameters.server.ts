@@ -5,6 +5,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { App, Actor } from '../app.server.ts';
+import type { Db } from '../db/database.server.ts';
 import { assertCan, can } from '../access/guard.server.ts';
 import { recordAudit } from '../audit/audit.server.ts';
 import { AppError, notFound, parseInput } from '../errors.server.ts';
@@ -99,10 +100,12 @@ export async function setParameter(app: App, actor: Actor, key: string, raw: unk
  * The tenant's value of a built-in parameter (its default when none is stored), for services
  * and engines. A stored value that no longer fits the schema is a data error and fails loudly.
  */
-export async function getParameterValue<K extends BuiltinParameterKey>(app: App, tenantId: string, key: K): Promise<BuiltinParameterValues[K]> {
+export async function getParameterValue<K extends BuiltinParameterKey>(
+  app: App, tenantId: string, key: K, db: Db = app.db.read,
+): Promise<BuiltinParameterValues[K]> {
   const definition = BUILTIN_PARAMETERS[key] as ParameterDefinition;
   const p = app.db.t.parameters;
-  const [row] = await app.db.read.select({ value: p.value }).from(p).where(and(eq(p.tenantId, tenantId), eq(p.key, key)));
+  const [row] = await db.select({ value: p.value }).from(p).where(and(eq(p.tenantId, tenantId), eq(p.key, key)));
   if (!row) return definition.defaultValue as BuiltinParameterValues[K];
   const parsed = definition.schema.safeParse(row.value);
   if (!parsed.success) {

@@ -149,7 +149,7 @@ export async function completeTask(app: App, actor: Actor, id: string, raw: unkn
         // The form is the task's whole contract: values beside it would bypass its validation.
         if (input.variables !== undefined) throw fieldError('variables', '#validation.formOnly');
         const [form] = await step.tx.select({ content: d.content }).from(d).where(and(eq(d.tenantId, tenantId), eq(d.id, task.formDefinitionId)));
-        formData = checkSubmission(await withOptionSources(app, tenantId, form.content), input.formData ?? {}, actor, 'formData');
+        formData = checkSubmission(await withOptionSources(app, tenantId, form.content, step.tx), input.formData ?? {}, actor, 'formData');
       } else if (input.formData !== undefined) {
         throw fieldError('formData', '#validation.noForm');
       }

@@ -128,7 +128,7 @@ async function createTask(step: WorkflowStep, instance: InstanceRow, effect: Eff
   const t = app.db.t;
   // The form version is pinned when the task is created: a later form change never alters what
   // this task's submissions are validated against.
-  const form = effect.formKey ? await getPublished(app, tenantId, 'form', effect.formKey) : undefined;
+  const form = effect.formKey ? await getPublished(app, tenantId, 'form', effect.formKey, undefined, tx) : undefined;
   const { assignee, candidateRoles, candidatePositions, candidateOrganisations } = effect.assignment;
   await statementsOf(app, tx).insertTask.execute({
     id: effect.taskId, tenantId, instanceId: instance.id, elementId: effect.elementId, activityId: activityId ?? null, name: effect.name ?? null, status: assignee ? 'claimed' : 'open',

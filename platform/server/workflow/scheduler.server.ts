@@ -7,7 +7,7 @@
  */
 import { and, asc, eq, lte, notInArray } from 'drizzle-orm';
 import type { App } from '../app.server.ts';
-import { inStep } from './step.server.ts';
+import { stepIn } from './step.server.ts';
 import { fireStartTimer } from './start-timers.server.ts';
 
 /**
@@ -63,8 +63,8 @@ async function fireOne(app: App, kind: TimerKind, failing: ReadonlySet<string>, 
       : await query;
     if (!timer) return false;
     claim.id = timer.id;
-    // Joins the surrounding transaction: the claim and the step commit together.
-    await inStep(app, timer.tenantId, null, async (step) => {
+    // In the claim's transaction: the claim and the step commit together.
+    await stepIn(app, tx, timer.tenantId, null, async (step) => {
       if (kind === 'start') {
         const [row] = await tx.select().from(app.db.t.startTimers).where(eq(app.db.t.startTimers.id, timer.id));
         await fireStartTimer(step, row);

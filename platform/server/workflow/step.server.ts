@@ -190,7 +190,7 @@ export class WorkflowStep {
   private async calendar(): Promise<WorkingCalendar> {
     const cached = calendars.get(this.tenantId);
     if (cached && cached.until > Date.now()) return cached.calendar;
-    const calendar = await loadWorkingCalendar(this.app, this.tenantId);
+    const calendar = await loadWorkingCalendar(this.app, this.tenantId, this.tx);
     calendars.set(this.tenantId, { calendar, until: Date.now() + CALENDAR_TTL_MS });
     return calendar;
   }
@@ -211,10 +211,13 @@ async function getPublishedById(step: WorkflowStep, id: string) {
 
 /** Runs `work` as one durable step in one transaction. */
 export function inStep<T>(app: App, tenantId: string, actorId: string | null, work: (step: WorkflowStep) => Promise<T>): Promise<T> {
-  return app.db.transaction(async (tx) => {
-    const step = new WorkflowStep(app, tx, tenantId, app.now(), actorId);
-    const result = await work(step);
-    await step.drain();
-    return result;
-  });
+  return app.db.transaction((tx) => stepIn(app, tx, tenantId, actorId, work));
+}
+
+/** Runs `work` as a step inside the caller's transaction `tx` (the step commits with it). */
+export async function stepIn<T>(app: App, tx: Db, tenantId: string, actorId: string | null, work: (step: WorkflowStep) => Promise<T>): Promise<T> {
+  const step = new WorkflowStep(app, tx, tenantId, app.now(), actorId);
+  const result = await work(step);
+  await step.drain();
+  return result;
 }
