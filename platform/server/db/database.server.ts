@@ -144,6 +144,7 @@ function openSqlite(url: string, options: OpenOptions): Database {
   // instead of inside whichever COMMIT crossed the threshold: that COMMIT blocked the event loop
   // for tens of milliseconds, which was the p99 of a workflow step and a fifth of its throughput.
   writer.pragma('wal_autocheckpoint = 0');
+  writer.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   const checkpointer = startCheckpointer(path);
   const reader = new BetterSqlite3(path);
   reader.pragma('busy_timeout = 5000');
@@ -193,20 +194,38 @@ function openSqlite(url: string, options: OpenOptions): Database {
 const CHECKPOINT_INTERVAL_MS = 200;
 
 /**
+ * WAL frames (4 KiB pages) past which the checkpointer also restarts the log. Under a steady
+ * stream of commits a PASSIVE checkpoint never catches up with the writer, so the WAL never
+ * starts over and grows without bound (750 MB in 10 s of workflow steps) — and every write
+ * past its end makes the kernel allocate and zero fresh pages (a fifth of a step's CPU).
+ */
+const RESTART_FRAMES = 4096;
+
+/** The WAL file is cut back to this size when the log restarts. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
  * A worker thread with its own connection that runs PASSIVE checkpoints (they never block the
- * writer or readers); the main connection checkpoints once more when it closes.
+ * writer or readers), and once the WAL holds more than RESTART_FRAMES a RESTART checkpoint: it
+ * holds the write lock while it copies what the PASSIVE one left and waits for readers to leave
+ * the log — a few milliseconds — so that the next transaction writes the log from its start
+ * again, over pages the kernel already has. The main connection checkpoints once more when it
+ * closes.
  */
 function startCheckpointer(path: string): { stop(): Promise<void> } {
   const worker = new Worker(`
     const { workerData, parentPort } = require('node:worker_threads');
     const Database = require(workerData.module);
     const db = new Database(workerData.path);
-    db.pragma('busy_timeout = 5000');
+    db.pragma('busy_timeout = 100');
     const timer = setInterval(() => {
-      try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (error) { parentPort.postMessage(String(error)); }
+      try {
+        const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)');
+        if (log > workerData.restartFrames) db.pragma('wal_checkpoint(RESTART)');
+      } catch (error) { parentPort.postMessage(String(error)); }
     }, workerData.intervalMs);
     parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
-  `, { eval: true, workerData: { path, module: require.resolve('better-sqlite3'), intervalMs: CHECKPOINT_INTERVAL_MS } });
+  `, { eval: true, workerData: { path, module: require.resolve('better-sqlite3'), intervalMs: CHECKPOINT_INTERVAL_MS, restartFrames: RESTART_FRAMES } });
   worker.unref();
   let exited = false;
   worker.once('exit', () => { exited = true; });
