@@ -4,7 +4,8 @@
  * then linked to a case in the transaction that reports or handles it. The declared type must
  * match the file's leading bytes, so a script cannot be smuggled in as a photo.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { newId } from '../ids.server.ts';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { App, Actor } from '../app.server.ts';
 import type { Db } from '../db/database.server.ts';
@@ -54,7 +55,7 @@ export async function uploadAttachment(app: App, actor: Actor, bytes: Buffer, co
   assertCan(actor, 'create', 'Case');
   const type = contentType.split(';')[0].trim().toLowerCase() as (typeof ATTACHMENT_TYPES)[number];
   if (!SIGNATURES[type]?.(bytes)) throw new AppError('unsupported_media_type');
-  const id = randomUUID();
+  const id = newId();
   const row: AttachmentRow = {
     id, tenantId: actor.principal.tenantId, name: cleanName(rawName), contentType: type, size: bytes.length,
     sha256: createHash('sha256').update(bytes).digest('hex'), uploadedBy: actor.principal.userId, uploadedAt: app.now(), caseId: null, stage: null,

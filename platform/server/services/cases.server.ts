@@ -6,7 +6,7 @@
  * tasks; the case status follows it (cases/case-status.server.ts).
  */
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, like, lt, or, type SQL } from 'drizzle-orm';
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.server.ts';
 import { isOpenCase, type CaseStatus } from '@tongguan/runtime/cases/case-lifecycle';
 import type { App, Actor } from '../app.server.ts';
 import { assertCan, can } from '../access/guard.server.ts';
@@ -95,8 +95,8 @@ export async function createCase(app: App, actor: Actor, raw: unknown): Promise<
   const districtOrgId = grid ? await districtOf(app, tenantId, grid.orgId) : null;
   const deadlineHours = deadlineHoursFor(input.categoryCode, await getParameterValue(app, tenantId, 'case.deadlines'));
   const { pattern } = await getParameterValue(app, tenantId, 'case.numberRule');
-  const id = randomUUID();
-  const processInstanceId = randomUUID();
+  const id = newId();
+  const processInstanceId = newId();
   await inStep(app, tenantId, userId, async (step) => {
     const caseNumber = await allocateCaseNumber(step.tx, app, tenantId, pattern, step.now);
     const row: CaseRow = {

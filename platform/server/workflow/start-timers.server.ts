@@ -6,7 +6,7 @@
  * that start event in one durable step and, for a cycle, schedules the next occurrence in the
  * same transaction.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.server.ts';
 import { and, desc, eq, ne } from 'drizzle-orm';
 import { EngineRuntimeError, nextCycleOccurrence, startTimerSchedule, type TimerCycle } from '@tongguan/runtime/bpmn/engine/index';
 import type { App } from '../app.server.ts';
@@ -46,7 +46,7 @@ export async function scheduleStartTimers(app: App, tx: Db, definition: Publishe
     if (node?.kind !== 'startEvent' || node.event.kind !== 'timer') continue;
     let first: { dueAt: string; cycle?: TimerCycle } | undefined;
     try {
-      const scheduled = startTimerSchedule(model, startEventId, { now: app.now(), newId: randomUUID });
+      const scheduled = startTimerSchedule(model, startEventId, { now: app.now(), newId });
       first = catchUp(scheduled.dueAt, scheduled.cycle, app.now());
     } catch (error) {
       // A timer the engine cannot compute (an expression over variables a start has not got yet) is the model's fault: 422 naming it.
@@ -56,7 +56,7 @@ export async function scheduleStartTimers(app: App, tx: Db, definition: Publishe
     if (!first) continue;
     const { dueAt, cycle } = first;
     await tx.insert(s).values({
-      id: randomUUID(), tenantId: definition.tenantId, definitionId: definition.id, processKey: definition.key, elementId: startEventId,
+      id: newId(), tenantId: definition.tenantId, definitionId: definition.id, processKey: definition.key, elementId: startEventId,
       dueAt: new Date(dueAt), cycleDuration: cycle?.duration ?? null, remaining: cycle ? cycle.remaining : null, status: 'scheduled', attempts: 0,
     });
   }
@@ -88,6 +88,6 @@ export async function fireStartTimer(step: WorkflowStep, timer: StartTimerRow): 
   const next = following && catchUp(following.dueAt, following.cycle, step.now);
   if (!next?.cycle) return;
   await step.tx.insert(s).values({
-    ...timer, id: randomUUID(), dueAt: new Date(next.dueAt), remaining: next.cycle.remaining, status: 'scheduled', attempts: 0, lastError: null,
+    ...timer, id: newId(), dueAt: new Date(next.dueAt), remaining: next.cycle.remaining, status: 'scheduled', attempts: 0, lastError: null,
   });
 }

@@ -6,7 +6,7 @@
  * is complete. Nothing here performs I/O outside the database: service-task calls are rows in
  * `jobs` that a worker runs after the commit (an outbox).
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.server.ts';
 import { and, asc, desc, eq, ne } from 'drizzle-orm';
 import { dispatch, startInstance } from '@tongguan/runtime/bpmn/engine/index';
 import { EngineRuntimeError } from '@tongguan/runtime/bpmn/engine/errors';
@@ -59,7 +59,7 @@ export class WorkflowStep {
     }
     const definition = await getPublishedById(this, definitionId);
     const model = await modelOf(this.app, definition);
-    const instanceId = input.instanceId ?? randomUUID();
+    const instanceId = input.instanceId ?? newId();
     const transition = startInstance(model, { instanceId, variables: input.variables, startEventId: input.startEventId }, await this.deps());
     const row: InstanceRow = {
       id: instanceId, tenantId: this.tenantId, definitionId: definition.id, processKey: definition.key, definitionVersion: definition.version,
@@ -184,7 +184,7 @@ export class WorkflowStep {
   }
 
   private async deps() {
-    return { now: this.now, newId: randomUUID, calendar: await this.calendar(), timeZone: 'Asia/Shanghai' };
+    return { now: this.now, newId, calendar: await this.calendar(), timeZone: 'Asia/Shanghai' };
   }
 
   private async calendar(): Promise<WorkingCalendar> {
