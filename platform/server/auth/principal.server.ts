@@ -130,8 +130,14 @@ export async function resolvePrincipal(
     core = await loadPrincipalCore(db, user, tokenScopes);
     cache.set(user.id, user.authVersion, scopesKey, core);
   }
-  return { ...core, via, tokenScopes };
+  if (via !== 'token') return { ...core, via, tokenScopes };
+  // A token's principal is the same object for as long as its core is (read-only by convention).
+  let principal = tokenPrincipals.get(core);
+  if (!principal) tokenPrincipals.set(core, (principal = { ...core, via, tokenScopes }));
+  return principal;
 }
+
+const tokenPrincipals = new WeakMap<PrincipalCore, Principal>();
 
 /**
  * Bumps auth_version so cached abilities are rebuilt (roles, memberships, org tree changed), and
