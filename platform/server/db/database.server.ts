@@ -139,24 +139,36 @@ function openSqlite(url: string, options: OpenOptions): Database {
   writer.pragma('journal_mode = WAL');
   writer.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
   writer.pragma('foreign_keys = ON');
-  writer.pragma('busy_timeout = 5000');
+  writer.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // Checkpoints (copying the WAL into the database file, with an fsync) run on a worker thread
   // instead of inside whichever COMMIT crossed the threshold: that COMMIT blocked the event loop
   // for tens of milliseconds, which was the p99 of a workflow step and a fifth of its throughput.
   writer.pragma('wal_autocheckpoint = 0');
   writer.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
-  const checkpointer = startCheckpointer(path);
   const reader = new BetterSqlite3(path);
-  reader.pragma('busy_timeout = 5000');
+  reader.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const writeDb = drizzleSqlite(writer) as Db;
   const readDb = drizzleSqlite(reader) as Db;
 
   const active = txScope();
   const waiting: Pending[] = [];
   let writing: Promise<void> | undefined;
+  let closing = false;
+  // The log is restarted between two transactions, never inside one.
+  const restartIfWanted = () => {
+    if (closing || !checkpointer.restartWanted()) return;
+    restartLog(writer);
+    checkpointer.restarted();
+  };
+  const checkpointer = startCheckpointer(path, () => {
+    if (!writing) restartIfWanted();
+  });
   const runQueued = async (): Promise<void> => {
     try {
-      while (waiting.length) await commitGroup(writer, writeDb, active, waiting);
+      while (waiting.length) {
+        await commitGroup(writer, writeDb, active, waiting);
+        restartIfWanted();
+      }
     } finally {
       writing = undefined;
     }
@@ -181,6 +193,7 @@ function openSqlite(url: string, options: OpenOptions): Database {
       reader.prepare('SELECT 1').get();
     },
     async close() {
+      closing = true;
       await writing;
       await checkpointer.stop();
       writer.pragma('wal_checkpoint(TRUNCATE)');
@@ -190,50 +203,74 @@ function openSqlite(url: string, options: OpenOptions): Database {
   };
 }
 
+/** How long a connection waits for a lock another process holds. */
+const BUSY_TIMEOUT_MS = 5000;
+
 /** How often the checkpointer copies committed WAL frames into the database file. */
 const CHECKPOINT_INTERVAL_MS = 200;
 
 /**
- * WAL frames (4 KiB pages) past which the checkpointer also restarts the log. Under a steady
- * stream of commits a PASSIVE checkpoint never catches up with the writer, so the WAL never
- * starts over and grows without bound (750 MB in 10 s of workflow steps) — and every write
- * past its end makes the kernel allocate and zero fresh pages (a fifth of a step's CPU).
+ * WAL frames (4 KiB pages) past which the log is restarted. Under a steady stream of commits a
+ * PASSIVE checkpoint never catches up with the writer, so the WAL never starts over by itself
+ * and grows without bound (750 MB in 10 s of workflow steps) — and every write past its end
+ * makes the kernel allocate and zero fresh pages (a fifth of a step's CPU).
  */
 const RESTART_FRAMES = 4096;
 
 /** The WAL file is cut back to this size when the log restarts. */
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
+interface Checkpointer {
+  /** True once the worker has copied the bulk of a long log and waits for the writer to restart it. */
+  restartWanted(): boolean;
+  /** Tells the worker the restart is done (or given up): it checkpoints again. */
+  restarted(): void;
+  stop(): Promise<void>;
+}
+
 /**
- * A worker thread with its own connection that runs PASSIVE checkpoints (they never block the
- * writer or readers), and once the WAL holds more than RESTART_FRAMES a RESTART checkpoint: it
- * holds the write lock while it copies what the PASSIVE one left and waits for readers to leave
- * the log — a few milliseconds — so that the next transaction writes the log from its start
- * again, over pages the kernel already has. The main connection checkpoints once more when it
- * closes.
+ * A worker thread with its own connection runs PASSIVE checkpoints (they never block the writer
+ * or readers): the bulk of the copying. Once the WAL holds more than RESTART_FRAMES it runs a
+ * second pass over what came in meanwhile, raises a flag in shared memory and stops; the writer
+ * sees the flag between two transactions and restarts the log itself (`restartLog`), copying
+ * only the last few frames. Done in the worker instead, the RESTART took the write lock while
+ * transactions kept coming and SQLite's busy handler backs off 1, 2, 5, 10 ms: a BEGIN then
+ * slept up to 18 ms on the event loop, which was the p99 of a workflow step. The flag is shared
+ * memory, not only a message, because a busy writer's event loop may not turn to messages for
+ * seconds (transactions chained on promises never yield to it).
  */
-function startCheckpointer(path: string): { stop(): Promise<void> } {
+function startCheckpointer(path: string, onRestartWanted: () => void): Checkpointer {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(`
     const { workerData, parentPort } = require('node:worker_threads');
     const Database = require(workerData.module);
     const db = new Database(workerData.path);
-    db.pragma('busy_timeout = 100');
+    const flag = workerData.flag;
     const timer = setInterval(() => {
+      if (Atomics.load(flag, 0) === 1) return;
       try {
         const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)');
-        if (log > workerData.restartFrames) db.pragma('wal_checkpoint(RESTART)');
-      } catch (error) { parentPort.postMessage(String(error)); }
+        if (log <= workerData.restartFrames) return;
+        db.pragma('wal_checkpoint(PASSIVE)');
+        Atomics.store(flag, 0, 1);
+        parentPort.postMessage({ restart: true });
+      } catch (error) { parentPort.postMessage({ error: String(error) }); }
     }, workerData.intervalMs);
     parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
-  `, { eval: true, workerData: { path, module: require.resolve('better-sqlite3'), intervalMs: CHECKPOINT_INTERVAL_MS, restartFrames: RESTART_FRAMES } });
+  `, { eval: true, workerData: { path, module: require.resolve('better-sqlite3'), intervalMs: CHECKPOINT_INTERVAL_MS, restartFrames: RESTART_FRAMES, flag } });
   worker.unref();
   let exited = false;
   worker.once('exit', () => { exited = true; });
   // A failed checkpoint is retried on the next tick; the WAL only grows meanwhile. A checkpointer
   // that cannot run at all is reported, not fatal: the writer checkpoints when it closes.
-  worker.on('message', (message: string) => console.error('SQLite checkpoint failed', message));
+  worker.on('message', (message: { restart?: true; error?: string }) => {
+    if (message.restart) onRestartWanted();
+    else console.error('SQLite checkpoint failed', message.error);
+  });
   worker.on('error', (error) => console.error('SQLite checkpointer stopped', error));
   return {
+    restartWanted: () => Atomics.load(flag, 0) === 1,
+    restarted: () => Atomics.store(flag, 0, 0),
     stop: () => new Promise<void>((resolve) => {
       if (exited) return resolve();
       // Held by the process again while it winds down, or an exiting CLI would not wait for it.
@@ -242,6 +279,22 @@ function startCheckpointer(path: string): { stop(): Promise<void> } {
       worker.postMessage('stop');
     }),
   };
+}
+
+/**
+ * Restarts the WAL from the writer while it has no transaction open and its reader is idle:
+ * copies the frames the worker's passes left and lets the next transaction write the log from
+ * its start. Never waits: another process holding the log (busy) just means no restart this time.
+ */
+function restartLog(writer: BetterSqlite3.Database): void {
+  writer.pragma('busy_timeout = 0');
+  try {
+    writer.pragma('wal_checkpoint(RESTART)');
+  } catch (error) {
+    console.error('SQLite checkpoint failed', error);
+  } finally {
+    writer.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
 }
 
 interface Pending {
