@@ -70,7 +70,8 @@ export function defineWorkflowSchema(k: SchemaKit) {
   }, (t) => [
     k.index('tasks_inbox_idx').on(t.tenantId, t.status, t.assigneeId),
     k.index('tasks_instance_idx').on(t.instanceId),
-    k.index('tasks_due_idx').on(t.tenantId, t.status, t.dueAt),
+    // No index on due_at: nothing queries tasks by it (overdue is computed per task shown, 督办
+    // is a timer), and each one costs every task insert and status change a B-tree write.
   ]);
 
   /** Who may claim an open task, one row per rule value: the inbox query stays indexable on both dialects. */
