@@ -100,6 +100,7 @@ const MATRIX: Row[] = [
   ['POST', '/api/v1/tasks/{nowhere}/claim', '++++++++ +-'],
   ['POST', '/api/v1/tasks/{nowhere}/complete', '++++++++ +-', {}],
   ['POST', '/api/v1/forms/no-such-form/validate', '+-++++++ +-', { data: {} }],
+  ['POST', '/api/v1/expressions/check', '+-++++++ +-', { expression: 'COUNT(cases)', indicator: true }],
 
   ['GET', '/api/v1/cases', '+--+++++ +-'],
   ['POST', '/api/v1/cases', '+--++++- +-', {}],

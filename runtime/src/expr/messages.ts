@@ -45,6 +45,9 @@ export const EXPR_ERROR_CODES = [
   'calendarRequired',
   'invalidArgument',
   'functionFailed',
+  // compiling aggregates to SQL
+  'datasetOutsideAggregate',
+  'notInDatabase',
   // registry
   'duplicateFunction',
   'invalidFunctionDefinition',
@@ -68,6 +71,24 @@ export const ARGUMENT_REASONS = {
   notALambda: { 'zh-CN': '应为 Lambda 表达式', en: 'must be a lambda' },
 } as const satisfies Record<string, Record<Locale, string>>;
 export type ArgumentReason = keyof typeof ARGUMENT_REASONS;
+
+/** Why part of an aggregate's condition or selector cannot run in SQL (`notInDatabase`). */
+export const SQL_REASONS = {
+  function: { 'zh-CN': '函数 {name} 不能用在数据集的条件或取值中', en: 'the function {name} cannot be used in a dataset condition or selector' },
+  operator: { 'zh-CN': '运算符 {operator} 不能用于 {type}', en: 'the operator {operator} cannot be applied to {type}' },
+  nestedAggregate: { 'zh-CN': '数据集的条件中不能再对数据集求聚合', en: 'a dataset condition cannot aggregate a dataset again' },
+  nestedLambda: { 'zh-CN': '数据集的条件中不能再使用 Lambda', en: 'a dataset condition cannot contain another lambda' },
+  wholeRow: { 'zh-CN': '只能使用数据行的字段（如 c.status），不能使用整行', en: 'only fields of a row (such as c.status) can be used, not the whole row' },
+  indexAccess: { 'zh-CN': '数据行的字段不支持下标访问', en: 'fields of a row cannot be indexed' },
+  listValue: { 'zh-CN': '“in” 右侧应为不依赖数据行的列表', en: 'the right side of "in" must be a list that does not depend on the row' },
+} as const satisfies Record<string, Record<Locale, string>>;
+export type SqlReason = keyof typeof SQL_REASONS;
+
+function sqlReasonText(params: MessageParams, locale: Locale): string {
+  const reason = SQL_REASONS[p(params, 'reason') as SqlReason];
+  if (!reason) return p(params, 'reason');
+  return reason[locale].replace(/\{(\w+)\}/g, (_, key: string) => p(params, key));
+}
 
 /** What a run-time type error is about: `subject` is argument | variable | operand | field | index | condition | result. */
 function subjectText(params: MessageParams, locale: Locale): string {
@@ -164,6 +185,9 @@ const zhCN: Catalog = {
   functionFailed: (x) => `函数 ${p(x, 'name')} 执行失败：${reasonText(x, 'zh-CN')}`,
   duplicateFunction: (x) => `函数 “${p(x, 'name')}” 已注册（函数名不区分大小写）`,
   invalidFunctionDefinition: (x) => `函数定义 “${p(x, 'name')}” 无效：${p(x, 'reason')}`,
+  datasetOutsideAggregate: (x) =>
+    `数据集 “${p(x, 'name')}” 只能作为 COUNT、SUM、AVG、MIN、MAX、COUNT_DISTINCT 的第一个参数（可先用 FILTER 筛选）`,
+  notInDatabase: (x) => `这部分无法在数据库中计算：${sqlReasonText(x, 'zh-CN')}`,
 };
 
 const en: Catalog = {
@@ -210,6 +234,9 @@ const en: Catalog = {
   functionFailed: (x) => `Function ${p(x, 'name')} failed: ${reasonText(x, 'en')}`,
   duplicateFunction: (x) => `Function "${p(x, 'name')}" is already registered (names are case-insensitive)`,
   invalidFunctionDefinition: (x) => `Invalid function definition "${p(x, 'name')}": ${p(x, 'reason')}`,
+  datasetOutsideAggregate: (x) =>
+    `The dataset "${p(x, 'name')}" can only be the first argument of COUNT, SUM, AVG, MIN, MAX or COUNT_DISTINCT (FILTER it first if needed)`,
+  notInDatabase: (x) => `This part cannot be computed in the database: ${sqlReasonText(x, 'en')}`,
 };
 
 export const messages: Readonly<Record<Locale, Catalog>> = { 'zh-CN': zhCN, en };
