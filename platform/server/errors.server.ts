@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ERROR_STATUS, type ErrorBody, type ErrorCode, type FieldError } from '../shared/errors.ts';
 import { translate, type Locale, type MessageKey } from '../shared/i18n/index.ts';
+import { describeDiagnostic, type Diagnostic } from '@tongguan/runtime/expr/index';
 
 export interface ErrorParams {
   /** A catalog key under `objects.` naming the thing concerned, e.g. 'user'. */
@@ -39,6 +40,9 @@ export const fieldError = (field: string, message: string) => new AppError('vali
 export const forbidden = () => new AppError('forbidden');
 export const conflict = (object: string, detail: string) => new AppError('conflict', { object, detail });
 
+/** Prefix of a zod issue message that carries an expression-language diagnostic. */
+export const EXPR_ISSUE_PREFIX = '#expr:';
+
 const zodLocales = { 'zh-CN': z.locales.zhCN(), en: z.locales.en() } as const;
 
 /** Parses with zod; on failure throws a 422 carrying the issues (localized when rendered). */
@@ -52,8 +56,11 @@ function localizeIssues(issues: z.core.$ZodIssue[], locale: Locale): FieldError[
   const map = zodLocales[locale].localeError;
   return issues.map((issue) => {
     const custom = issue.message && !issue.message.startsWith('Invalid input') ? issue.message : undefined;
-    // Messages of our own refinements are catalog keys prefixed with '#'.
-    const own = custom?.startsWith('#') ? translate(locale, custom.slice(1)) : undefined;
+    // Messages of our own refinements are catalog keys prefixed with '#', an expression diagnostic
+    // as '#expr:' + JSON (rendered with its position in the reader's language), or plain text.
+    const own = custom?.startsWith(EXPR_ISSUE_PREFIX) ? describeDiagnostic(JSON.parse(custom.slice(EXPR_ISSUE_PREFIX.length)) as Diagnostic, locale)
+      : custom?.startsWith('#') ? translate(locale, custom.slice(1))
+        : issue.code === 'custom' ? custom : undefined;
     const generic = map(issue as never);
     const text = own ?? (typeof generic === 'string' ? generic : generic?.message) ?? issue.message;
     return { field: issue.path.map(String).join('.') || '(body)', message: text };

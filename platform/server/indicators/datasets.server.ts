@@ -22,14 +22,34 @@ export interface Dataset {
   readonly regions: Readonly<Partial<Record<RegionLevel, Column>>>;
 }
 
-function dataset(table: SQLiteTable, tenantColumn: Column, fields: Record<string, { column: Column | SQL; type: ExprType }>, regions: Dataset['regions']): Dataset {
-  return {
-    spec: { fields: Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, { type: field.type }])) },
-    table, tenantColumn,
-    columns: Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, field.column])),
-    regions,
-  };
-}
+type CasesTable = App['db']['t']['cases'];
+
+/** The cases dataset's fields: language name → type and column. */
+const CASE_FIELDS = {
+  id: [t.string, (c: CasesTable) => c.id],
+  number: [t.string, (c: CasesTable) => c.caseNumber],
+  source: [t.string, (c: CasesTable) => c.source],
+  category: [t.string, (c: CasesTable) => c.categoryCode],
+  categoryKind: [t.string, (c: CasesTable) => c.categoryKind],
+  status: [t.string, (c: CasesTable) => c.status],
+  gridId: [t.string, (c: CasesTable) => c.gridId],
+  orgId: [t.string, (c: CasesTable) => c.orgId],
+  districtId: [t.string, (c: CasesTable) => c.districtOrgId],
+  unitId: [t.string, (c: CasesTable) => c.responsibleUnitId],
+  deadlineHours: [t.number, (c: CasesTable) => c.deadlineHours],
+  dueAt: [t.datetime, (c: CasesTable) => c.dueAt],
+  reportedAt: [t.datetime, (c: CasesTable) => c.reportedAt],
+  closedAt: [t.datetime, (c: CasesTable) => c.closedAt],
+} as const satisfies Record<string, readonly [ExprType, (c: CasesTable) => Column]>;
+
+const specOf = (fields: Record<string, readonly [ExprType, unknown]>): DatasetSpec =>
+  ({ fields: Object.fromEntries(Object.entries(fields).map(([name, [type]]) => [name, { type }])) });
+
+/** What formulas may aggregate over, by name — static, so definitions can be checked without a database. */
+export const DATASET_SPECS: Readonly<Record<string, DatasetSpec>> = {
+  /** 案件: every case of the city, whatever its status. */
+  cases: specOf(CASE_FIELDS),
+};
 
 const byApp = new WeakMap<App['db'], Readonly<Record<string, Dataset>>>();
 
@@ -38,23 +58,11 @@ export function datasetsOf(app: App): Readonly<Record<string, Dataset>> {
   if (datasets) return datasets;
   const c = app.db.t.cases;
   datasets = {
-    /** 案件: every case of the city, whatever its status. */
-    cases: dataset(c, c.tenantId, {
-      id: { column: c.id, type: t.string },
-      number: { column: c.caseNumber, type: t.string },
-      source: { column: c.source, type: t.string },
-      category: { column: c.categoryCode, type: t.string },
-      categoryKind: { column: c.categoryKind, type: t.string },
-      status: { column: c.status, type: t.string },
-      gridId: { column: c.gridId, type: t.string },
-      orgId: { column: c.orgId, type: t.string },
-      districtId: { column: c.districtOrgId, type: t.string },
-      unitId: { column: c.responsibleUnitId, type: t.string },
-      deadlineHours: { column: c.deadlineHours, type: t.number },
-      dueAt: { column: c.dueAt, type: t.datetime },
-      reportedAt: { column: c.reportedAt, type: t.datetime },
-      closedAt: { column: c.closedAt, type: t.datetime },
-    }, { district: c.districtOrgId, org: c.orgId, grid: c.gridId }),
+    cases: {
+      spec: DATASET_SPECS.cases!, table: c, tenantColumn: c.tenantId,
+      columns: Object.fromEntries(Object.entries(CASE_FIELDS).map(([name, [, column]]) => [name, column(c)])),
+      regions: { district: c.districtOrgId, org: c.orgId, grid: c.gridId },
+    },
   };
   byApp.set(app.db, datasets);
   return datasets;

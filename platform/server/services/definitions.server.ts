@@ -6,6 +6,8 @@
  * see db/migrations/{sqlite,pg}/0001_append_only_guards.sql) and only retiring it is allowed.
  */
 import { validateFormDefinition } from '@tongguan/runtime/forms/index';
+import { checkIndicatorFormulas, indicatorContentSchema } from '@tongguan/runtime/indicators/definition';
+import { DATASET_SPECS } from '../indicators/datasets.server.ts';
 import { compileProcess, processContentSchema, processInvalid } from '../workflow/process-models.server.ts';
 import { scheduleStartTimers, withdrawStartTimers } from '../workflow/start-timers.server.ts';
 import type { Locale } from '../../shared/i18n/index.ts';
@@ -16,7 +18,7 @@ import { accessibleWhere } from '../access/sql-scope.server.ts';
 import { assertCan } from '../access/guard.server.ts';
 import { auditAs } from '../audit/audit.server.ts';
 import { contentChecksum } from '../definitions/checksum.server.ts';
-import { AppError, notFound, parseInput } from '../errors.server.ts';
+import { AppError, EXPR_ISSUE_PREFIX, notFound, parseInput } from '../errors.server.ts';
 import { newId } from '../ids.server.ts';
 import type { Db } from '../db/database.server.ts';
 import { optionSourceProblems } from './form-options.server.ts';
@@ -53,6 +55,14 @@ registerDefinitionValidator('form', z.record(z.string(), z.unknown()).superRefin
   const result = validateFormDefinition(content, { locale: 'zh-CN' });
   if (!result.ok) for (const problem of result.problems) ctx.addIssue({ code: 'custom', path: problem.path ? problem.path.split('.') : [], message: problem.message });
   for (const problem of optionSourceProblems(content)) ctx.addIssue({ code: 'custom', path: problem.path.split('.'), message: problem.message });
+}));
+
+// An indicator's formulas are checked as it is saved: a query basis item must compute in the
+// database over the datasets, the formula must give a number from the basis (issue 4 item 8).
+registerDefinitionValidator('indicator', indicatorContentSchema.superRefine((content, ctx) => {
+  for (const problem of checkIndicatorFormulas(content, DATASET_SPECS)) {
+    ctx.addIssue({ code: 'custom', path: problem.path, message: EXPR_ISSUE_PREFIX + JSON.stringify(problem.diagnostic) });
+  }
 }));
 
 /**

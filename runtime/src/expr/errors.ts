@@ -50,6 +50,12 @@ export function localize(item: Diagnostic, locale: Locale): LocalizedDiagnostic 
   return { ...item, message: formatMessage(item.code, item.params, locale) };
 }
 
+/** The message with its place, for text-only channels (a form field's error): `第 1 行第 14 列：…`. */
+export function describeDiagnostic(item: Diagnostic, locale: Locale): string {
+  const place = locale === 'zh-CN' ? `第 ${item.line} 行第 ${item.column} 列：` : `line ${item.line}, column ${item.column}: `;
+  return place + formatMessage(item.code, item.params, locale);
+}
+
 /**
  * The one error type of the expression language. `message` is English (logs); use
  * `messageIn('zh-CN')` for users. `diagnostics` lists every error when compilation failed.

@@ -19,7 +19,7 @@ export { compile, type CompileOptions, type CompiledExpression } from './compile
 export { createCompileCache, type CompileCache } from './cache.ts';
 export { checkExpression, type CheckExpressionOptions, type CheckExpressionResult } from './check-expression.ts';
 export { createEnvironment, OPEN_ENVIRONMENT, type Environment, type EnvironmentOptions } from './environment.ts';
-export { ExprError, localize, type Diagnostic, type LocalizedDiagnostic, type Severity, type Span } from './errors.ts';
+export { describeDiagnostic, ExprError, localize, type Diagnostic, type LocalizedDiagnostic, type Severity, type Span } from './errors.ts';
 export { EXPR_ERROR_CODES, formatMessage, messages, type ExprErrorCode, type Locale, type MessageParams } from './messages.ts';
 export { exprTypeSchema, formatType, isAssignable, t, type ExprType, type ListType, type RecordType, type ScalarKind, type ScalarType } from './types.ts';
 export { Duration, PlainDate, valuesEqual, type ExprRecord, type ExprValue } from './values.ts';

@@ -1,0 +1,112 @@
+/**
+ * The indicator definition (definition kind `indicator`): what 000 chapter 5 and 001 §4.1.4 ask
+ * an indicator to carry — code, level and parent, collection method (实时监测 / 平台上报 / 实地考察),
+ * the data basis (测算依据) each bound to a query or an input, the formula over the basis, display
+ * requirements, target and bands, score and scoring method, period and regions.
+ *
+ * Messages starting with `#` are keys of the platform's validation catalog (zh-CN and en).
+ *
+ * A query basis item is a formula over datasets (it must compute in the database); the indicator's
+ * formula reads the basis items by key, so every value can show the numbers it came from.
+ */
+import { z } from 'zod';
+import { createEnvironment } from '../expr/environment.ts';
+import { ExprError, type Diagnostic } from '../expr/errors.ts';
+import { check } from '../expr/checker.ts';
+import { parse } from '../expr/parser.ts';
+import { t, type ExprType } from '../expr/types.ts';
+import { planFormula, type DatasetSpec } from '../expr/sql/plan.ts';
+
+export const COLLECTION_METHODS = ['realtime', 'reported', 'inspection'] as const;
+export const INDICATOR_PERIODS = ['day', 'month', 'quarter', 'year'] as const;
+export const REGION_LEVELS = ['city', 'district', 'grid'] as const;
+
+const key = z.string().regex(/^[\p{L}_][\p{L}\p{N}_]*$/u, '#validation.basisKey').max(60);
+
+const basisItem = z.discriminatedUnion('source', [
+  z.object({ key, name: z.string().min(1).max(200), source: z.literal('query'), formula: z.string().min(1).max(4000) }),
+  z.object({
+    key, name: z.string().min(1).max(200), source: z.literal('input'),
+    min: z.number().optional(), max: z.number().optional(), unit: z.string().max(20).optional(), integer: z.boolean().optional(),
+  }).refine((item) => item.min === undefined || item.max === undefined || item.min <= item.max, { message: '#validation.minAboveMax', path: ['max'] }),
+  z.object({ key, name: z.string().min(1).max(200), source: z.literal('inspection'), checklist: z.array(z.string().min(1).max(200)).min(1).max(100) }),
+]);
+
+export const indicatorContentSchema = z.object({
+  /** 000 table 5.1.5 numbering: `2`, `2-2`, `2-2-2`. */
+  code: z.string().regex(/^\d+(-\d+){0,2}$/, '#validation.indicatorCode'),
+  name: z.string().min(1).max(200),
+  nameEn: z.string().max(200).optional(),
+  description: z.string().max(4000).optional(),
+  unit: z.string().max(20).optional(),
+  level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  parentCode: z.string().regex(/^\d+(-\d+){0,1}$/, '#validation.indicatorCode').optional(),
+  domain: z.enum(['roads', 'pipelines', 'waste', 'water', 'fire', 'cases']).optional(),
+  collection: z.enum(COLLECTION_METHODS),
+  /** Over the basis items (by key) and `period`; absent for a group (level 1 or 2). */
+  formula: z.string().min(1).max(4000).optional(),
+  basis: z.array(basisItem).max(50).default([]),
+  display: z.string().max(2000).optional(),
+  target: z.object({ operator: z.enum(['>=', '<=']), value: z.number() }).optional(),
+  bands: z.array(z.object({ status: z.enum(['good', 'fair', 'poor']), min: z.number().optional(), max: z.number().optional() })).max(10).optional(),
+  score: z.number().min(0).max(1000).optional(),
+  scoring: z.string().max(2000).optional(),
+  period: z.enum(INDICATOR_PERIODS),
+  regions: z.array(z.enum(REGION_LEVELS)).min(1).default(['city', 'district']),
+}).superRefine((content, ctx) => {
+  const level = content.code.split('-').length;
+  if (level !== content.level) ctx.addIssue({ code: 'custom', path: ['level'], message: '#validation.indicatorLevel' });
+  if (level > 1 && content.parentCode !== content.code.split('-').slice(0, -1).join('-')) {
+    ctx.addIssue({ code: 'custom', path: ['parentCode'], message: '#validation.indicatorParent' });
+  }
+  if (content.level === 3 && !content.formula) ctx.addIssue({ code: 'custom', path: ['formula'], message: '#validation.indicatorFormulaRequired' });
+  const seen = new Set<string>();
+  content.basis.forEach((item, i) => {
+    if (seen.has(item.key)) ctx.addIssue({ code: 'custom', path: ['basis', i, 'key'], message: '#validation.duplicateKey' });
+    seen.add(item.key);
+  });
+  const wanted = { realtime: 'query', reported: 'input', inspection: 'inspection' }[content.collection];
+  if (content.level === 3 && !content.basis.some((item) => item.source === wanted)) {
+    ctx.addIssue({ code: 'custom', path: ['basis'], message: '#validation.indicatorBasis' });
+  }
+});
+
+export type IndicatorContent = z.infer<typeof indicatorContentSchema>;
+
+/** The period being computed, as formulas see it. */
+export const PERIOD_TYPE: ExprType = t.record({ start: t.datetime, end: t.datetime, kind: t.string });
+
+export interface IndicatorProblem {
+  readonly path: (string | number)[];
+  readonly diagnostic: Diagnostic;
+}
+
+/**
+ * Checks every formula of a well-formed indicator: query basis items must compute in the database
+ * over `datasets`, the indicator's formula must check over the basis keys and give a number.
+ * Each problem is positioned within its formula (render with `describeDiagnostic`).
+ */
+export function checkIndicatorFormulas(content: IndicatorContent, datasets: Readonly<Record<string, DatasetSpec>>): IndicatorProblem[] {
+  const problems: IndicatorProblem[] = [];
+  const report = (path: (string | number)[], diagnostics: readonly Diagnostic[]) => {
+    for (const diagnostic of diagnostics) if (diagnostic.severity === 'error') problems.push({ path, diagnostic });
+  };
+  const periodEnvironment = createEnvironment({ variables: { period: PERIOD_TYPE } });
+  content.basis.forEach((item, i) => {
+    if (item.source !== 'query') return;
+    try {
+      planFormula(item.formula, { datasets, environment: periodEnvironment, expectedType: t.number });
+    } catch (error) {
+      if (!(error instanceof ExprError)) throw error;
+      report(['basis', i, 'formula'], error.diagnostics);
+    }
+  });
+  if (content.formula) {
+    const variables: Record<string, ExprType> = { period: PERIOD_TYPE };
+    for (const item of content.basis) variables[item.key] = t.number;
+    const parsed = parse(content.formula);
+    if (parsed.ast === undefined) report(['formula'], parsed.diagnostics);
+    else report(['formula'], check(parsed.ast, createEnvironment({ variables }), { expectedType: t.number }).diagnostics);
+  }
+  return problems;
+}
