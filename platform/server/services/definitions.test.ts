@@ -59,7 +59,7 @@ describe('definition lifecycle', () => {
   });
 
   it('given a draft, when published with a comment, then it is published by the actor with a sha256 checksum and one audit row', async () => {
-    const draft = await createOk({ kind: 'indicator', key: 'publish-me', name: '发布', content: { formula: 'a / b' } });
+    const draft = await createOk({ kind: 'dashboard', key: 'publish-me', name: '发布', content: { widgets: [] } });
     const since = await t.auditMark();
     const res = await publish(draft.id, '首次发布');
     expect(res.status).toBe(200);
