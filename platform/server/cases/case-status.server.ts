@@ -26,6 +26,12 @@ const STAGE_STATUS: [elementId: string, status: CaseStatus][] = [
   ['close', 'handled'],
 ];
 
+/** The script task that lengthens the deadline once 申请延期 is approved. */
+const EXTENSION_GRANTED = 'extendDeadline';
+
+/** The 督办 task the overdue timer raises. */
+const SUPERVISION_TASK = 'supervise';
+
 /** End event → final case status. */
 const END_STATUS: Record<string, CaseStatus> = { voided: 'voided', closed: 'closed' };
 
@@ -44,7 +50,10 @@ export async function syncCaseStatus(step: WorkflowStep, instanceId: string, tra
   const caseId = transition.state.variables.caseId;
   if (typeof caseId !== 'string') return;
   const c = step.app.db.t.cases;
-  const [row] = await step.tx.select({ id: c.id, status: c.status, dueAt: c.dueAt }).from(c)
+  const [row] = await step.tx.select({
+    id: c.id, status: c.status, dueAt: c.dueAt, registeredAt: c.registeredAt, returnCount: c.returnCount, reworkCount: c.reworkCount,
+    extensionCount: c.extensionCount, supervisionCount: c.supervisionCount,
+  }).from(c)
     .where(and(eq(c.tenantId, step.tenantId), eq(c.id, caseId), eq(c.processInstanceId, instanceId)));
   if (!row) return;
   const status = derivedCaseStatus(transition) ?? row.status;
@@ -53,8 +62,17 @@ export async function syncCaseStatus(step: WorkflowStep, instanceId: string, tra
   }
   const handling = transition.effects.find((e) => e.type === 'task.created' && e.elementId === 'handle');
   const variables = transition.state.variables;
+  const event = status !== row.status ? eventBetween(row.status, status)?.type : undefined;
+  const reached = (elementId: string, type: 'activity.started' | 'task.created') => transition.effects.filter((e) => e.type === type && e.elementId === elementId).length;
   await step.tx.update(c).set({
     status,
+    ...(event === 'REGISTER' && !row.registeredAt ? { registeredAt: step.now } : {}),
+    ...(event === 'DISPATCH' ? { dispatchedAt: step.now } : {}),
+    ...(event === 'FEEDBACK' ? { handledAt: step.now } : {}),
+    returnCount: row.returnCount + (event === 'RETURN' ? 1 : 0),
+    reworkCount: row.reworkCount + (event === 'REWORK' ? 1 : 0),
+    extensionCount: row.extensionCount + reached(EXTENSION_GRANTED, 'activity.started'),
+    supervisionCount: row.supervisionCount + reached(SUPERVISION_TASK, 'task.created'),
     dueAt: handling?.type === 'task.created' && handling.dueAt ? new Date(handling.dueAt) : row.dueAt,
     responsibleUnitId: typeof variables.responsibleUnitId === 'string' ? variables.responsibleUnitId : null,
     deadlineHours: typeof variables.deadlineHours === 'number' ? variables.deadlineHours : undefined,

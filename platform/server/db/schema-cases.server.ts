@@ -38,6 +38,22 @@ export function defineCaseSchema(k: SchemaKit) {
     reportedAt: k.timestamp('reported_at').notNull(),
     closedAt: k.timestamp('closed_at'),
     updatedAt: k.timestamp('updated_at').notNull(),
+    // The case's history as the performance indicators (绩效评价, 001 Appendix C) read it, kept by
+    // the case status sync after every step of its process.
+    /** First 受理立案. */
+    registeredAt: k.timestamp('registered_at'),
+    /** Latest 派遣 (a 重新派遣 after 退回 or 返工 moves it). */
+    dispatchedAt: k.timestamp('dispatched_at'),
+    /** Latest 处理反馈. */
+    handledAt: k.timestamp('handled_at'),
+    /** 退回 by the responsible unit. */
+    returnCount: k.int('return_count').notNull().default(0),
+    /** 返工 after failed verification. */
+    reworkCount: k.int('rework_count').notNull().default(0),
+    /** Approved 申请延期. */
+    extensionCount: k.int('extension_count').notNull().default(0),
+    /** 督办 raised because handling ran past its deadline. */
+    supervisionCount: k.int('supervision_count').notNull().default(0),
   }, (t) => [
     k.uniqueIndex('cases_number_uq').on(t.tenantId, t.caseNumber),
     k.index('cases_status_idx').on(t.tenantId, t.status, t.reportedAt),

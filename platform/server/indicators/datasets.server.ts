@@ -40,6 +40,13 @@ const CASE_FIELDS = {
   dueAt: [t.datetime, (c: CasesTable) => c.dueAt],
   reportedAt: [t.datetime, (c: CasesTable) => c.reportedAt],
   closedAt: [t.datetime, (c: CasesTable) => c.closedAt],
+  registeredAt: [t.datetime, (c: CasesTable) => c.registeredAt],
+  dispatchedAt: [t.datetime, (c: CasesTable) => c.dispatchedAt],
+  handledAt: [t.datetime, (c: CasesTable) => c.handledAt],
+  returns: [t.number, (c: CasesTable) => c.returnCount],
+  reworks: [t.number, (c: CasesTable) => c.reworkCount],
+  extensions: [t.number, (c: CasesTable) => c.extensionCount],
+  supervisions: [t.number, (c: CasesTable) => c.supervisionCount],
 } as const satisfies Record<string, readonly [ExprType, (c: CasesTable) => Column]>;
 
 const specOf = (fields: Record<string, readonly [ExprType, unknown]>): DatasetSpec =>

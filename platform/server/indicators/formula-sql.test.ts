@@ -46,6 +46,8 @@ async function insertCases(tenantId: string, count: number, seed: number) {
       categoryKind: pick(['part', 'event'] as const), title: 'test', description: 'test', gridId: pick(GRIDS), orgId: null,
       districtOrgId: pick(DISTRICTS), responsibleUnitId: null, status: status as 'closed', deadlineHours: deadlineHours + (random() < 0.3 ? 0.5 : 0),
       dueAt, processInstanceId: newId(), reportedAt, closedAt, updatedAt: reportedAt,
+      registeredAt: status === 'reported' ? null : new Date(reportedAt.getTime() + HOUR), returnCount: Math.floor(random() * 3),
+      reworkCount: random() < 0.2 ? 1 : 0, extensionCount: random() < 0.05 ? 1 : 0, supervisionCount: random() < 0.1 ? 2 : 0,
     };
   });
   for (let i = 0; i < values.length; i += 100) await t.app.db.transaction((tx) => tx.insert(t.app.db.t.cases).values(values.slice(i, i + 100)));
@@ -58,7 +60,8 @@ async function loadRows(tenantId: string): Promise<Record<string, ExprValue>[]> 
   return all.map((row) => ({
     id: row.id, number: row.caseNumber, source: row.source, category: row.categoryCode, categoryKind: row.categoryKind, status: row.status,
     gridId: row.gridId, orgId: row.orgId, districtId: row.districtOrgId, unitId: row.responsibleUnitId, deadlineHours: row.deadlineHours,
-    dueAt: row.dueAt, reportedAt: row.reportedAt, closedAt: row.closedAt,
+    dueAt: row.dueAt, reportedAt: row.reportedAt, closedAt: row.closedAt, registeredAt: row.registeredAt, dispatchedAt: row.dispatchedAt,
+    handledAt: row.handledAt, returns: row.returnCount, reworks: row.reworkCount, extensions: row.extensionCount, supervisions: row.supervisionCount,
   }));
 }
 
@@ -116,6 +119,8 @@ const FORMULAS = [
   'AVG(cases, c => c.deadlineHours / (c.deadlineHours - 24))',
   'MAX(MAP(cases, c => c.status))',
   'COUNT(cases, c => COALESCE(c.gridId, c.districtId, "none") == "none")',
+  'PERCENT(COUNT(cases, c => c.registeredAt != null && c.returns == 0), COUNT(cases, c => c.registeredAt != null))',
+  'SUM(cases, c => c.supervisions)',
 ];
 
 describe('formulas computed in the database', () => {

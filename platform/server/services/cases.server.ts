@@ -104,6 +104,7 @@ export async function createCase(app: App, actor: Actor, raw: unknown): Promise<
       title: input.title, description: input.description, address: input.address ?? null, lng: input.location?.lng ?? null, lat: input.location?.lat ?? null,
       gridId: grid?.id ?? null, orgId: grid?.orgId ?? null, districtOrgId, responsibleUnitId: null, status: 'reported', deadlineHours, dueAt: null,
       processInstanceId, reportedBy: userId, reportedAt: step.now, closedAt: null, updatedAt: step.now,
+      registeredAt: null, dispatchedAt: null, handledAt: null, returnCount: 0, reworkCount: 0, extensionCount: 0, supervisionCount: 0,
     };
     await step.tx.insert(app.db.t.cases).values(row);
     await linkAttachments(step.tx, app, actor, input.attachmentIds, id, 'before', 'attachmentIds');

@@ -61,6 +61,16 @@ async function complete(c: Case, elementId: string, username: string, values: Re
   return getCase(c.id);
 }
 
+/** What the case row keeps of its history (the performance indicators' data). */
+async function historyOf(caseId: string) {
+  const c = t.app.db.t.cases;
+  const [row] = await t.app.db.read.select({
+    registeredAt: c.registeredAt, dispatchedAt: c.dispatchedAt, handledAt: c.handledAt, returnCount: c.returnCount,
+    reworkCount: c.reworkCount, extensionCount: c.extensionCount, supervisionCount: c.supervisionCount,
+  }).from(c).where(eq(c.id, caseId));
+  return row!;
+}
+
 describe('reporting a case', () => {
   it('given an inspector on the street, when reporting with a location, then the case is numbered by the rule, placed in its grid and district, and waits for registration', async () => {
     const c = await report();
@@ -147,6 +157,12 @@ describe('the closed loop', () => {
     const stages = c.timeline.map((s) => s.elementId);
     expect(stages).toEqual(['reported', 'register', 'dispatch', 'handle', 'dispatch', 'handle', 'approveExtension', 'handle', 'verify', 'handle', 'verify', 'close', 'closed']);
     expect(c.timeline.find((s) => s.comment === '已更换井盖')?.by).toBe(await t.userId('dh.handler2'));
+    // The history the performance indicators read (001 Appendix C): one 退回, one 返工, one 延期, no 督办.
+    expect(await historyOf(c.id)).toMatchObject({ returnCount: 1, reworkCount: 1, extensionCount: 1, supervisionCount: 0 });
+    const history = await historyOf(c.id);
+    expect(history.registeredAt).not.toBeNull();
+    expect(history.dispatchedAt!.getTime()).toBeGreaterThanOrEqual(history.registeredAt!.getTime());
+    expect(history.handledAt!.getTime()).toBeGreaterThanOrEqual(history.dispatchedAt!.getTime());
   });
 
   it('given a case not worth registering, when the intake voids it, then it is voided (作废) and leaves the open lists', async () => {
@@ -179,6 +195,7 @@ describe('the closed loop', () => {
     expect(overdue.items.map((x) => x.id)).toContain(c.id);
     expect((await taskOf(c, 'supervise', 'city.leader')).status).toBe('open');
     expect((await getCase(c.id)).status).toBe('dispatched');
+    expect(await historyOf(c.id)).toMatchObject({ supervisionCount: 1, handledAt: null, returnCount: 0 });
   });
 
   it('given an overdue case, when the notify job runs (twice, as a retry would), then the leader and the responsible unit\'s handler each get one 督办 notice linking the case, and another district\'s handler none', async () => {
