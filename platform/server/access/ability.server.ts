@@ -24,6 +24,8 @@ export const SCOPE_FIELDS: Partial<Record<SubjectName, ScopeFields>> = {
   ApiToken: { self: 'userId' },
   // A case belongs to its grid's organisation, the district above it and the unit handling it.
   Case: { org: 'orgIds', grid: 'gridId', self: 'reportedBy' },
+  // An indicator value belongs to its region: a district's staff see their district's values.
+  Indicator: { org: 'regionId' },
 };
 
 export interface RoleForAbility {

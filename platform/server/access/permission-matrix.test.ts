@@ -102,6 +102,10 @@ const MATRIX: Row[] = [
   ['POST', '/api/v1/forms/no-such-form/validate', '+-++++++ +-', { data: {} }],
   ['POST', '/api/v1/expressions/check', '+-++++++ +-', { expression: 'COUNT(cases)', indicator: true }],
 
+  ['GET', '/api/v1/indicators', '+--++--+ +-'],
+  ['GET', '/api/v1/indicators/6-1-7/values', '+--++--+ +-'],
+  ['POST', '/api/v1/indicators/compute', '+------- +-', { key: '6-1-7', period: '2026-03' }],
+
   ['GET', '/api/v1/cases', '+--+++++ +-'],
   ['POST', '/api/v1/cases', '+--++++- +-', {}],
   ['GET', '/api/v1/cases/{nowhere}', '+--+++++ +-'],

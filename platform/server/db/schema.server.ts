@@ -6,6 +6,7 @@ import type { SchemaKit } from './schema-kit.server.ts';
 import { defineWorkflowSchema } from './schema-workflow.server.ts';
 import { defineNotificationSchema } from './schema-notifications.server.ts';
 import { defineCaseSchema } from './schema-cases.server.ts';
+import { defineIndicatorSchema } from './schema-indicators.server.ts';
 import type { Position, OrgLevel, OrgKind, DataScope, RoleRule, DefinitionKind, DefinitionStatus } from '../../shared/domain.ts';
 
 export function defineSchema(k: SchemaKit) {
@@ -217,6 +218,7 @@ export function defineSchema(k: SchemaKit) {
     ...defineWorkflowSchema(k),
     ...defineCaseSchema(k),
     ...defineNotificationSchema(k),
+    ...defineIndicatorSchema(k),
   };
 }
 

@@ -45,11 +45,11 @@ export const BUILTIN_ROLES: RoleTemplate[] = [
   },
   {
     code: 'commandCenter', name: '指挥中心', description: '受理员、值班长、派遣员：全市范围', dataScope: 'all',
-    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User'] }, CONFIG_READ, PROCESS_WORK],
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Indicator'] }, CONFIG_READ, PROCESS_WORK],
   },
   {
     code: 'districtStaff', name: '区级业务人员', description: '区级受理、派遣与领导：本区范围', dataScope: 'orgAndBelow',
-    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User'] }, CONFIG_READ, PROCESS_WORK],
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Indicator'] }, CONFIG_READ, PROCESS_WORK],
   },
   {
     code: 'inspector', name: '监督员', description: '信息采集与核查：本片区网格', dataScope: 'orgAndBelow',
@@ -61,7 +61,7 @@ export const BUILTIN_ROLES: RoleTemplate[] = [
   },
   {
     code: 'leader', name: '市级领导', description: '全市查看', dataScope: 'all',
-    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Role', 'Process', 'Case'] }, CONFIG_READ],
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Role', 'Process', 'Case', 'Indicator'] }, CONFIG_READ],
   },
 ];
 

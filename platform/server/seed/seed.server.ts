@@ -30,13 +30,20 @@ const templateList = (extension: 'bpmn' | 'json') =>
  * The template's definitions a city starts with: the case process and the forms of its stages
  * (validated by the engine's parser and the form checks in templates/five-domains tests).
  */
-function templateDefinitions(): { kind: 'process' | 'form'; key: string; name: string; content: unknown }[] {
+const indicatorFiles = z.array(z.object({ file: z.string().regex(/^[\w.-]+\.json$/), name: z.string().min(1) }));
+const indicatorFile = z.array(z.object({ key: z.string().min(1), name: z.string().min(1), content: z.unknown() }));
+
+function templateDefinitions(): { kind: 'process' | 'form' | 'indicator'; key: string; name: string; content: unknown }[] {
   const listed = (folder: string, extension: 'bpmn' | 'json') =>
     templateList(extension).parse(JSON.parse(readFileSync(join(TEMPLATE_DIR, folder, 'index.json'), 'utf8')))
       .map((entry) => ({ ...entry, text: readFileSync(join(TEMPLATE_DIR, folder, entry.file), 'utf8') }));
   return [
     ...listed('forms', 'json').map((f) => ({ kind: 'form' as const, key: f.key, name: f.name, content: JSON.parse(f.text) as unknown })),
     ...listed('processes', 'bpmn').map((p) => ({ kind: 'process' as const, key: p.key, name: p.name, content: { xml: p.text } })),
+    // Indicator files hold several definitions each (checked like a saved draft by templates.test.ts).
+    ...indicatorFiles.parse(JSON.parse(readFileSync(join(TEMPLATE_DIR, 'indicators', 'index.json'), 'utf8')))
+      .flatMap((entry) => indicatorFile.parse(JSON.parse(readFileSync(join(TEMPLATE_DIR, 'indicators', entry.file), 'utf8'))))
+      .map((i) => ({ kind: 'indicator' as const, ...i })),
   ];
 }
 
@@ -190,7 +197,7 @@ export async function seedCity(app: App, folder: string, options: SeedOptions): 
       }
     }
 
-    const install = async (kind: 'dictionary' | 'process' | 'form', key: string, name: string, content: unknown) => {
+    const install = async (kind: 'dictionary' | 'process' | 'form' | 'indicator', key: string, name: string, content: unknown) => {
       const [existing] = await tx.select({ id: t.definitions.id }).from(t.definitions)
         .where(and(eq(t.definitions.tenantId, tid), eq(t.definitions.kind, kind), eq(t.definitions.key, key)));
       if (existing) return;
@@ -202,7 +209,7 @@ export async function seedCity(app: App, folder: string, options: SeedOptions): 
       });
       // What publishing does beyond the row: a template process with a timer start gets its schedule.
       if (kind === 'process') await scheduleStartTimers(app, tx, { id, tenantId: tid, key, content });
-      count(kind === 'dictionary' ? 'dictionaries' : kind === 'form' ? 'forms' : 'processes', 1);
+      count({ dictionary: 'dictionaries', form: 'forms', process: 'processes', indicator: 'indicators' }[kind], 1);
     };
     for (const dict of dictionaries) await install('dictionary', dict.key, dict.key, dict.content);
     // The standard case process and its forms every city starts with (templates/five-domains);

@@ -430,6 +430,9 @@ export const en: Shape<typeof zhCN> = {
     basisKey: 'letters, digits and _ only, not starting with a digit',
     duplicateKey: 'is used twice',
     minAboveMax: 'the minimum cannot exceed the maximum',
+    periodLabel: 'write the period as the indicator counts it: day 2026-03-05, month 2026-03, quarter 2026-Q1, year 2026',
+    regionNotListed: 'the indicator is not computed for this region level',
+    indicatorGroup: 'this is a group of indicators (level 1 or 2): it has no formula to compute',
   },
   passwordPolicy: {
     tooShort: 'at least {min} characters',
@@ -452,6 +455,7 @@ export const en: Shape<typeof zhCN> = {
     auditLog: 'Audit log',
     attachment: 'Attachment',
     case: 'Case',
+    indicator: 'Indicator',
     processInstance: 'Process instance',
     task: 'Task',
     parent: 'Parent organisation',
@@ -489,6 +493,7 @@ export const en: Shape<typeof zhCN> = {
     AuditLog: 'Audit log',
     Process: 'Processes',
     Case: 'Case',
+    Indicator: 'Indicator',
     all: 'Everything',
   },
   actions: {

@@ -426,6 +426,9 @@ export const zhCN = {
     basisKey: '只能包含字母、数字和下划线，且不以数字开头',
     duplicateKey: '名称重复',
     minAboveMax: '最小值不能大于最大值',
+    periodLabel: '统计周期的写法须与指标周期一致：日 2026-03-05、月 2026-03、季 2026-Q1、年 2026',
+    regionNotListed: '该指标不按此区域层级统计',
+    indicatorGroup: '这是指标分组（一级或二级指标），没有公式可计算',
   },
   passwordPolicy: {
     tooShort: '长度至少 {min} 位',
@@ -448,6 +451,7 @@ export const zhCN = {
     auditLog: '审计日志',
     attachment: '附件',
     case: '案件',
+    indicator: '指标',
     processInstance: '流程实例',
     task: '任务',
     parent: '上级机构',
@@ -485,6 +489,7 @@ export const zhCN = {
     AuditLog: '审计日志',
     Process: '流程',
     Case: '案件',
+    Indicator: '指标',
     all: '全部对象',
   },
   actions: {

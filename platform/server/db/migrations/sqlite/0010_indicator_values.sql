@@ -1,0 +1,19 @@
+CREATE TABLE `indicator_values` (
+	`id` text PRIMARY KEY NOT NULL,
+	`tenant_id` text NOT NULL,
+	`indicator_key` text NOT NULL,
+	`definition_id` text NOT NULL,
+	`definition_version` integer NOT NULL,
+	`region_level` text NOT NULL,
+	`region_id` text NOT NULL,
+	`period_kind` text NOT NULL,
+	`period_start` integer NOT NULL,
+	`period_end` integer NOT NULL,
+	`value` real,
+	`status` text NOT NULL,
+	`inputs` text NOT NULL,
+	`computed_at` integer NOT NULL,
+	`computed_by` text
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `indicator_values_uq` ON `indicator_values` (`tenant_id`,`indicator_key`,`region_level`,`region_id`,`period_kind`,`period_start`);

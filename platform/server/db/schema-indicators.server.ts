@@ -1,0 +1,36 @@
+/**
+ * Indicator values (指标值): one row per indicator × region × period, replaced when recomputed
+ * (the unique key makes recomputation idempotent). Each keeps what it was computed from — the
+ * definition version, every basis item's number and the data time — so a value can explain
+ * itself. A value that could not be computed (no data, zero denominator) is stored as such.
+ */
+import type { SchemaKit } from './schema-kit.server.ts';
+
+export function defineIndicatorSchema(k: SchemaKit) {
+  const indicatorValues = k.table('indicator_values', {
+    id: k.text('id').primaryKey(),
+    tenantId: k.text('tenant_id').notNull(),
+    /** The indicator definition's key (its code, e.g. 6-1-7). */
+    indicatorKey: k.text('indicator_key').notNull(),
+    definitionId: k.text('definition_id').notNull(),
+    definitionVersion: k.int('definition_version').notNull(),
+    /** city | district | grid */
+    regionLevel: k.text('region_level').notNull(),
+    /** The organisation or grid id; '' for the whole city (so the unique key holds on both dialects). */
+    regionId: k.text('region_id').notNull(),
+    periodKind: k.text('period_kind').notNull(),
+    /** The period's first instant (Beijing time boundaries). */
+    periodStart: k.timestamp('period_start').notNull(),
+    periodEnd: k.timestamp('period_end').notNull(),
+    /** Null when there is no data; `status` says so. */
+    value: k.real('value'),
+    status: k.text('status').$type<'ok' | 'noData'>().notNull(),
+    /** Basis key → its number (null = no data). */
+    inputs: k.json<Record<string, number | null>>('inputs').notNull(),
+    computedAt: k.timestamp('computed_at').notNull(),
+    computedBy: k.text('computed_by'),
+  }, (t) => [
+    k.uniqueIndex('indicator_values_uq').on(t.tenantId, t.indicatorKey, t.regionLevel, t.regionId, t.periodKind, t.periodStart),
+  ]);
+  return { indicatorValues };
+}

@@ -1,0 +1,237 @@
+/**
+ * 指标计算: computing a published indicator for a period, for the whole city and per district or
+ * grid, storing one value per region (recomputing replaces it: idempotent) with the numbers it
+ * came from, and reading values back with 环比 and 同比. A query basis item computes in the
+ * database (formula-sql.server.ts); reported and inspection items have no data until entered,
+ * which makes the value "no data" — never NaN, Infinity or a made-up 0.
+ */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { compile, createEnvironment, t as types, type ExprValue } from '@tongguan/runtime/expr/index';
+import { indicatorContentSchema, PERIOD_TYPE, type IndicatorContent } from '@tongguan/runtime/indicators/definition';
+import { parsePeriod, periodContaining, previousPeriod, samePeriodLastYear, type Period } from '@tongguan/runtime/indicators/period';
+import type { App, Actor } from '../app.server.ts';
+import { assertCan, can } from '../access/guard.server.ts';
+import { auditAs } from '../audit/audit.server.ts';
+import { AppError, notFound, parseInput } from '../errors.server.ts';
+import { newId } from '../ids.server.ts';
+import type { Db } from '../db/database.server.ts';
+import { getPublished } from '../services/definitions.server.ts';
+import { computePlan, planOver } from './formula-sql.server.ts';
+import type { RegionLevel } from './datasets.server.ts';
+
+const CITY = '';
+
+export const computeIndicatorInput = z.object({
+  key: z.string().min(1).max(100),
+  /** As written for the indicator's period kind: 2026-03-05, 2026-03, 2026-Q1, 2026. */
+  period: z.string().min(4).max(10),
+  /** Also compute per district or grid (the indicator must list that region level). */
+  groupBy: z.enum(['district', 'grid']).optional(),
+});
+
+export const indicatorValuesQuery = z.object({
+  period: z.string().min(4).max(10).optional(),
+  regionLevel: z.enum(['city', 'district', 'grid']).optional(),
+});
+
+type ValueRow = App['db']['t']['indicatorValues']['$inferSelect'];
+
+export interface IndicatorValueOutput {
+  regionLevel: string;
+  regionId: string | null;
+  regionName: string | null;
+  period: string;
+  value: number | null;
+  status: 'ok' | 'noData';
+  /** The same region's value one period earlier (环比) and a year earlier (同比), when computed. */
+  previous: number | null;
+  lastYear: number | null;
+  inputs: Record<string, number | null>;
+  computedAt: string;
+  definitionVersion: number;
+}
+
+export interface IndicatorSummary {
+  key: string;
+  code: string;
+  name: string;
+  unit: string | null;
+  level: number;
+  parentCode: string | null;
+  collection: IndicatorContent['collection'];
+  period: IndicatorContent['period'];
+  formula: string | null;
+  basis: { key: string; name: string; source: string; formula?: string }[];
+  target: IndicatorContent['target'] | null;
+  version: number;
+}
+
+function summaryOf(key: string, version: number, content: IndicatorContent): IndicatorSummary {
+  return {
+    key, code: content.code, name: content.name, unit: content.unit ?? null, level: content.level, parentCode: content.parentCode ?? null,
+    collection: content.collection, period: content.period, formula: content.formula ?? null,
+    basis: content.basis.map((item) => ({ key: item.key, name: item.name, source: item.source, ...(item.source === 'query' ? { formula: item.formula } : {}) })),
+    target: content.target ?? null, version,
+  };
+}
+
+const periodVariables = (period: Period) => ({ period: { start: period.start, end: period.end, kind: period.kind } });
+
+const numberOrNull = (value: ExprValue | undefined): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+async function regionsOf(app: App, db: Db, tenantId: string, level: RegionLevel): Promise<Map<string, string>> {
+  if (level === 'grid') {
+    const g = app.db.t.grids;
+    return new Map((await db.select({ id: g.id, name: g.name }).from(g).where(eq(g.tenantId, tenantId))).map((r) => [r.id, r.name]));
+  }
+  const o = app.db.t.organisations;
+  return new Map((await db.select({ id: o.id, name: o.name }).from(o).where(and(eq(o.tenantId, tenantId), eq(o.level, 'district')))).map((r) => [r.id, r.name]));
+}
+
+/** Computes, stores and returns an indicator's values for one period. */
+export async function computeIndicator(app: App, actor: Actor, raw: unknown): Promise<{ indicator: IndicatorSummary; values: IndicatorValueOutput[] }> {
+  assertCan(actor, 'update', 'Indicator');
+  const input = parseInput(computeIndicatorInput, raw);
+  const { tenantId } = actor.principal;
+  const definition = await getPublished(app, tenantId, 'indicator', input.key);
+  const content = indicatorContentSchema.parse(definition.content);
+  const period = parsePeriod(content.period, input.period);
+  if (!period) throw new AppError('validation_failed', {}, { fields: [{ field: 'period', message: '#validation.periodLabel' }] });
+  if (input.groupBy && !content.regions.includes(input.groupBy)) {
+    throw new AppError('validation_failed', {}, { fields: [{ field: 'groupBy', message: '#validation.regionNotListed' }] });
+  }
+  if (!content.formula) throw new AppError('validation_failed', {}, { fields: [{ field: 'key', message: '#validation.indicatorGroup' }] });
+
+  const variables = periodVariables(period);
+  const context = { now: () => app.now() };
+  const periodEnvironment = createEnvironment({ variables: { period: PERIOD_TYPE } });
+  const levels: RegionLevel[] = input.groupBy ? [input.groupBy] : [];
+  const formula = compile(content.formula, {
+    environment: createEnvironment({ variables: { period: PERIOD_TYPE, ...Object.fromEntries(content.basis.map((item) => [item.key, types.number])) } }),
+    expectedType: types.number,
+  });
+
+  return app.db.transaction(async (tx) => {
+    const now = app.now();
+    // region level → region id ('' = city) → basis key → number
+    const basis = new Map<string, Map<string, Record<string, number | null>>>([['city', new Map([[CITY, {}]])]]);
+    const names = new Map<string, string>();
+    for (const level of levels) {
+      const regions = await regionsOf(app, tx, tenantId, level);
+      basis.set(level, new Map([...regions.keys()].map((id) => [id, {}])));
+      for (const [id, name] of regions) names.set(id, name);
+    }
+    for (const item of content.basis) {
+      for (const [level, regions] of basis) {
+        if (item.source !== 'query') {
+          for (const inputs of regions.values()) inputs[item.key] = null;
+          continue;
+        }
+        const plan = planOver(app, item.formula, { variables: periodEnvironment });
+        const result = await computePlan(app, tenantId, plan, { variables, context, ...(level === 'city' ? {} : { groupBy: level as RegionLevel }) }, tx);
+        for (const [id, inputs] of regions) {
+          // A region without rows: the formula over no rows (COUNT 0, SUM null), as a residual evaluation gives.
+          const key = level === 'city' ? null : id;
+          const value = result.values.has(key) ? result.values.get(key) : overNoRows(plan, variables, context);
+          inputs[item.key] = numberOrNull(value);
+        }
+      }
+    }
+    const iv = app.db.t.indicatorValues;
+    const rows: ValueRow[] = [];
+    for (const [level, regions] of basis) {
+      for (const [regionId, inputs] of regions) {
+        const value = numberOrNull(formula.evaluate({ ...variables, ...inputs }, context));
+        const row: ValueRow = {
+          id: newId(), tenantId, indicatorKey: input.key, definitionId: definition.id, definitionVersion: definition.version,
+          regionLevel: level, regionId, periodKind: period.kind, periodStart: period.start, periodEnd: period.end,
+          value, status: value === null ? 'noData' : 'ok', inputs, computedAt: now, computedBy: actor.principal.userId,
+        };
+        await tx.insert(iv).values(row).onConflictDoUpdate({
+          target: [iv.tenantId, iv.indicatorKey, iv.regionLevel, iv.regionId, iv.periodKind, iv.periodStart],
+          set: { definitionId: row.definitionId, definitionVersion: row.definitionVersion, value: row.value, status: row.status, inputs: row.inputs, periodEnd: row.periodEnd, computedAt: now, computedBy: row.computedBy },
+        });
+        rows.push(row);
+      }
+    }
+    await auditAs(app, tx, actor, {
+      action: 'compute', objectType: 'indicator', objectId: definition.id,
+      detail: { key: input.key, version: definition.version, period: period.label, groupBy: input.groupBy ?? null, values: rows.length },
+    }, now);
+    const values = await withComparisons(app, tx, tenantId, input.key, period, rows, names);
+    return { indicator: summaryOf(input.key, definition.version, content), values };
+  });
+}
+
+/** A planned formula's value over no rows at all (a region none of whose rows matched). */
+function overNoRows(plan: ReturnType<typeof planOver>, variables: Record<string, unknown>, context: { now(): Date }): ExprValue {
+  const empty: Record<string, ExprValue> = {};
+  for (const aggregate of plan.aggregates) empty[aggregate.name] = aggregate.fn === 'count' || aggregate.fn === 'countDistinct' ? 0 : null;
+  return plan.residual.evaluate({ ...variables, ...empty }, context);
+}
+
+async function withComparisons(app: App, db: Db, tenantId: string, key: string, period: Period, rows: ValueRow[], names: Map<string, string>): Promise<IndicatorValueOutput[]> {
+  const iv = app.db.t.indicatorValues;
+  const before = previousPeriod(period);
+  const yearAgo = samePeriodLastYear(period);
+  const earlier = await db.select({ regionLevel: iv.regionLevel, regionId: iv.regionId, periodStart: iv.periodStart, value: iv.value }).from(iv)
+    .where(and(eq(iv.tenantId, tenantId), eq(iv.indicatorKey, key), eq(iv.periodKind, period.kind), inArray(iv.periodStart, [before.start, yearAgo.start])));
+  const find = (row: ValueRow, start: Date) => earlier.find((e) => e.regionLevel === row.regionLevel && e.regionId === row.regionId && e.periodStart.getTime() === start.getTime())?.value ?? null;
+  return rows.map((row) => ({
+    regionLevel: row.regionLevel, regionId: row.regionId || null, regionName: row.regionId ? names.get(row.regionId) ?? null : null,
+    period: period.label, value: row.value, status: row.status, previous: find(row, before.start), lastYear: find(row, yearAgo.start),
+    inputs: row.inputs, computedAt: row.computedAt.toISOString(), definitionVersion: row.definitionVersion,
+  }));
+}
+
+/** The city's published indicators (latest versions), in code order. */
+export async function listIndicators(app: App, actor: Actor): Promise<IndicatorSummary[]> {
+  assertCan(actor, 'read', 'Indicator');
+  const d = app.db.t.definitions;
+  const rows = await app.db.read.select({ key: d.key, version: d.version, content: d.content }).from(d)
+    .where(and(eq(d.tenantId, actor.principal.tenantId), eq(d.kind, 'indicator'), eq(d.status, 'published'))).orderBy(asc(d.key), asc(d.version));
+  const latest = new Map<string, IndicatorSummary>();
+  for (const row of rows) latest.set(row.key, summaryOf(row.key, row.version, indicatorContentSchema.parse(row.content)));
+  return [...latest.values()].sort((a, b) => compareCodes(a.code, b.code));
+}
+
+const compareCodes = (a: string, b: string) => {
+  const [x, y] = [a.split('-').map(Number), b.split('-').map(Number)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? -1) !== (y[i] ?? -1)) return (x[i] ?? -1) - (y[i] ?? -1);
+  return 0;
+};
+
+/** Stored values of one indicator, newest period first; a district's staff see their districts'. */
+export async function indicatorValues(app: App, actor: Actor, key: string, raw: unknown): Promise<IndicatorValueOutput[]> {
+  assertCan(actor, 'read', 'Indicator');
+  const query = parseInput(indicatorValuesQuery, raw);
+  const { tenantId } = actor.principal;
+  const definition = await getPublished(app, tenantId, 'indicator', key).catch(() => { throw notFound('indicator'); });
+  const content = indicatorContentSchema.parse(definition.content);
+  const period = query.period ? parsePeriod(content.period, query.period) : undefined;
+  if (query.period && !period) throw new AppError('validation_failed', {}, { fields: [{ field: 'period', message: '#validation.periodLabel' }] });
+  const iv = app.db.t.indicatorValues;
+  const rows = await app.db.read.select().from(iv).where(and(
+    eq(iv.tenantId, tenantId), eq(iv.indicatorKey, key),
+    period ? eq(iv.periodStart, period.start) : undefined,
+    query.regionLevel ? eq(iv.regionLevel, query.regionLevel) : undefined,
+  )).orderBy(asc(iv.periodStart));
+  const visible = rows.filter((row) => can(actor, 'read', 'Indicator', { regionId: row.regionId || null }));
+  const names = new Map<string, string>();
+  for (const level of ['district', 'grid'] as const) for (const [id, name] of await regionsOf(app, app.db.read, tenantId, level)) names.set(id, name);
+  const out: IndicatorValueOutput[] = [];
+  for (const row of visible.reverse()) {
+    const rowPeriod = periodContaining(content.period, row.periodStart);
+    const label = rowPeriod.label;
+    const prev = previousPeriod(rowPeriod);
+    const yearAgo = samePeriodLastYear(rowPeriod);
+    const at = (start: Date) => rows.find((r) => r.regionLevel === row.regionLevel && r.regionId === row.regionId && r.periodStart.getTime() === start.getTime())?.value ?? null;
+    out.push({
+      regionLevel: row.regionLevel, regionId: row.regionId || null, regionName: row.regionId ? names.get(row.regionId) ?? null : null,
+      period: label, value: row.value, status: row.status, previous: at(prev.start), lastYear: at(yearAgo.start),
+      inputs: row.inputs, computedAt: row.computedAt.toISOString(), definitionVersion: row.definitionVersion,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,136 @@
+/**
+ * Computing indicators (issue 4 item 4) with the template's performance evaluation (item 6):
+ * values per city and district, stored with their inputs, idempotent recomputation, 环比/同比,
+ * "no data" instead of 0 or NaN, and who may compute or read them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, count, eq } from 'drizzle-orm';
+import { newId } from '../ids.server.ts';
+import { createTestApp, type ErrorJson, type TestApp } from '../testing/test-app.server.ts';
+import type { IndicatorValueOutput } from './indicators.server.ts';
+
+let t: TestApp;
+let admin: string;
+let demo: string;
+let east: string;
+let west: string;
+const HOUR = 3_600_000;
+// Beijing 2026-03-10 10:00 and 2026-02-10 10:00
+const MARCH = new Date('2026-03-10T02:00:00Z');
+const FEBRUARY = new Date('2026-02-10T02:00:00Z');
+
+interface CaseHistory { district: string | null; registeredAt: Date | null; status: string; closedLate?: boolean; extensions?: number }
+
+async function insertCase(history: CaseHistory) {
+  const registered = history.registeredAt;
+  const dueAt = registered ? new Date(registered.getTime() + 24 * HOUR) : null;
+  const closedAt = history.status === 'closed' && registered ? new Date(registered.getTime() + (history.closedLate ? 48 : 12) * HOUR) : null;
+  await t.app.db.transaction((tx) => tx.insert(t.app.db.t.cases).values({
+    id: newId(), tenantId: demo, caseNumber: `IND-${newId()}`, source: 'inspector', categoryCode: '0101', categoryKind: 'part', title: 'x', description: 'x',
+    gridId: null, orgId: null, districtOrgId: history.district, responsibleUnitId: null, status: history.status as 'closed', deadlineHours: 24, dueAt,
+    processInstanceId: newId(), reportedAt: registered ?? MARCH, closedAt, updatedAt: MARCH, registeredAt: registered, dispatchedAt: registered,
+    handledAt: closedAt, extensionCount: history.extensions ?? 0,
+  }));
+}
+
+const compute = (body: unknown, token = admin) => t.request('POST', '/api/v1/indicators/compute', { token, body });
+const values = async (response: Response) => ((await response.json()) as { values: IndicatorValueOutput[] }).values;
+const regionValue = (items: IndicatorValueOutput[], regionId: string | null) => items.find((v) => v.regionId === regionId);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await t.tokenFor('admin');
+  demo = await t.tenantId('demo');
+  east = await t.orgId('demo-dh');
+  west = await t.orgId('demo-xl');
+  // March: 东湖区 4 closed (1 late) + 1 open with an extension; 西岭区 1 closed on time; one case never registered.
+  for (const closedLate of [false, false, false, true]) await insertCase({ district: east, registeredAt: MARCH, status: 'closed', closedLate });
+  await insertCase({ district: east, registeredAt: MARCH, status: 'dispatched', extensions: 1 });
+  await insertCase({ district: west, registeredAt: MARCH, status: 'closed' });
+  await insertCase({ district: east, registeredAt: null, status: 'reported' });
+  // February: 东湖区 2 closed, both late.
+  for (let i = 0; i < 2; i++) await insertCase({ district: east, registeredAt: FEBRUARY, status: 'closed', closedLate: true });
+});
+
+afterAll(() => t.close());
+
+describe('computing an indicator', () => {
+  it('given March\'s cases, when 6-1-7 按期结案率 is computed by district, then the city and each district get their value with the numbers behind it', async () => {
+    const response = await compute({ key: '6-1-7', period: '2026-03', groupBy: 'district' });
+    expect(response.status).toBe(200);
+    const items = await values(response);
+    expect(regionValue(items, null)).toMatchObject({ regionLevel: 'city', value: 80, status: 'ok', inputs: { onTime: 4, closed: 5 }, period: '2026-03' });
+    expect(regionValue(items, east)).toMatchObject({ regionLevel: 'district', regionName: '东湖区', value: 75, inputs: { onTime: 3, closed: 4 } });
+    expect(regionValue(items, west)).toMatchObject({ value: 100, inputs: { onTime: 1, closed: 1 } });
+  });
+
+  it('given a district without cases, when computed, then its value is no data — not 0, not NaN', async () => {
+    const items = await values(await compute({ key: '6-1-7', period: '2026-03', groupBy: 'district' }));
+    const empty = items.filter((v) => v.regionLevel === 'district' && v.regionId !== east && v.regionId !== west);
+    expect(empty.length).toBeGreaterThan(0);
+    for (const item of empty) expect(item).toMatchObject({ value: null, status: 'noData', inputs: { onTime: 0, closed: 0 } });
+  });
+
+  it('given a rate with a target, when computed, then 6-1-8 延期率 counts the extended case among those registered', async () => {
+    const items = await values(await compute({ key: '6-1-8', period: '2026-03' }));
+    expect(regionValue(items, null)).toMatchObject({ value: (1 / 6) * 100, inputs: { extended: 1, registered: 6 } });
+  });
+
+  it('given the same period computed again, when stored, then each region keeps exactly one value (recomputation is idempotent) and each run is audited', async () => {
+    const mark = await t.auditMark();
+    await compute({ key: '6-1-7', period: '2026-03', groupBy: 'district' });
+    await compute({ key: '6-1-7', period: '2026-03', groupBy: 'district' });
+    const iv = t.app.db.t.indicatorValues;
+    const [{ n }] = await t.app.db.read.select({ n: count() }).from(iv).where(and(eq(iv.tenantId, demo), eq(iv.indicatorKey, '6-1-7'), eq(iv.regionLevel, 'city')));
+    expect(Number(n)).toBe(1);
+    const audit = await t.auditSince(mark);
+    expect(audit.map((a) => a.action)).toEqual(['compute', 'compute']);
+    expect(audit[0]!.detail).toMatchObject({ key: '6-1-7', period: '2026-03', groupBy: 'district' });
+  });
+
+  it('given February computed before March, when March is computed, then each value carries the previous period (环比)', async () => {
+    const february = await values(await compute({ key: '6-1-7', period: '2026-02', groupBy: 'district' }));
+    expect(regionValue(february, null)).toMatchObject({ value: 0, inputs: { onTime: 0, closed: 2 } });
+    const march = await values(await compute({ key: '6-1-7', period: '2026-03', groupBy: 'district' }));
+    expect(regionValue(march, null)).toMatchObject({ value: 80, previous: 0, lastYear: null });
+    expect(regionValue(march, east)).toMatchObject({ previous: 0 });
+  });
+
+  it('given stored values, when read back, then they list newest first; a district\'s staff see only their district; a handler is refused', async () => {
+    const all = (await (await t.request('GET', '/api/v1/indicators/6-1-7/values', { token: admin })).json()) as { items: IndicatorValueOutput[] };
+    expect(all.items[0]!.period).toBe('2026-03');
+    expect(all.items.some((v) => v.period === '2026-02')).toBe(true);
+    const staff = (await (await t.request('GET', '/api/v1/indicators/6-1-7/values', { token: await t.tokenFor('dh.intake') })).json()) as { items: IndicatorValueOutput[] };
+    expect(staff.items.length).toBeGreaterThan(0);
+    expect(new Set(staff.items.map((v) => v.regionId))).toEqual(new Set([east]));
+    expect((await t.request('GET', '/api/v1/indicators/6-1-7/values', { token: await t.tokenFor('dh.handler2') })).status).toBe(403);
+  });
+
+  it('given the published indicators, when listed, then the performance evaluation is there in code order', async () => {
+    const list = (await (await t.request('GET', '/api/v1/indicators', { token: admin })).json()) as { items: { code: string }[] };
+    const codes = list.items.map((i) => i.code);
+    expect(codes.slice(0, 4)).toEqual(['6', '6-1', '6-1-1', '6-1-2']);
+    expect(codes.indexOf('6-1-10')).toBeGreaterThan(codes.indexOf('6-1-9'));
+  });
+});
+
+describe('bad requests for a computation', () => {
+  it('given a period not written as the indicator counts it, when computed, then 422 names the period in Chinese and nothing is stored', async () => {
+    const response = await compute({ key: '6-1-1', period: '2026-3' });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as ErrorJson;
+    expect(body.error.fields).toEqual([{ field: 'period', message: expect.stringContaining('月 2026-03') }]);
+    const iv = t.app.db.t.indicatorValues;
+    expect((await t.app.db.read.select().from(iv).where(eq(iv.indicatorKey, '6-1-1')))).toEqual([]);
+  });
+
+  it('given an unknown indicator or a group, when computed, then 404 or 422', async () => {
+    expect((await compute({ key: 'no-such', period: '2026-03' })).status).toBe(404);
+    expect((await compute({ key: '6-1', period: '2026-03' })).status).toBe(422);
+  });
+
+  it('given a region level the indicator does not list, when computed by grid, then 422 names groupBy', async () => {
+    const body = (await (await compute({ key: '6-1-7', period: '2026-03', groupBy: 'grid' })).json()) as ErrorJson;
+    expect(body.error.fields?.[0]?.field).toBe('groupBy');
+  });
+});

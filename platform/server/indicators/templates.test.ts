@@ -1,0 +1,26 @@
+/** The template's indicators are definitions a city could have saved: each passes the save-time checks. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateDefinitionContent } from '../services/definitions.server.ts';
+import { AppError } from '../errors.server.ts';
+
+const dir = join(import.meta.dirname, '../../../templates/five-domains/indicators');
+const files = (JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { file: string }[]).map((f) => f.file);
+const indicators = files.flatMap((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as { key: string; content: { code: string } }[]);
+
+describe('template indicators', () => {
+  it.each(indicators.map((i) => [i.key, i] as const))('given %s, when checked as a saved draft is, then it has no problems and its key is its code', (_key, indicator) => {
+    try {
+      validateDefinitionContent('indicator', indicator.content);
+    } catch (error) {
+      if (error instanceof AppError) throw new Error(JSON.stringify(error.issues ?? error.fields));
+      throw error;
+    }
+    expect(indicator.key).toBe(indicator.content.code);
+  });
+
+  it('given the performance evaluation (002 4.1.6, issue 4 item 6), when listed, then its eleven measures are there', () => {
+    expect(indicators.map((i) => i.content.code).filter((code) => code.startsWith('6-1-'))).toHaveLength(11);
+  });
+});
