@@ -23,6 +23,8 @@ const envSchema = z.object({
   /** Set when the app is served over HTTPS (or behind a TLS-terminating proxy): cookies get `Secure`. */
   COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /** How often real-time indicators are recomputed for their current and previous period (0 = only on demand). */
+  INDICATOR_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(15),
 });
 
 export interface AppConfig {
@@ -43,6 +45,8 @@ export interface AppConfig {
   apiTokenCacheMs: number;
   cookieSecure: boolean;
   trustProxy: boolean;
+  /** 0 = no scheduled indicator computation. */
+  indicatorIntervalMs: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -73,5 +77,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiTokenCacheMs: e.API_TOKEN_CACHE_SECONDS * 1000,
     cookieSecure: e.COOKIE_SECURE === 'true',
     trustProxy: e.TRUST_PROXY === 'true',
+    indicatorIntervalMs: e.INDICATOR_INTERVAL_MINUTES * 60_000,
   };
 }

@@ -102,59 +102,9 @@ export async function computeIndicator(app: App, actor: Actor, raw: unknown): Pr
     throw new AppError('validation_failed', {}, { fields: [{ field: 'groupBy', message: '#validation.regionNotListed' }] });
   }
   if (!content.formula) throw new AppError('validation_failed', {}, { fields: [{ field: 'key', message: '#validation.indicatorGroup' }] });
-
-  const variables = periodVariables(period);
-  const context = { now: () => app.now() };
-  const periodEnvironment = createEnvironment({ variables: { period: PERIOD_TYPE } });
-  const levels: RegionLevel[] = input.groupBy ? [input.groupBy] : [];
-  const formula = compile(content.formula, {
-    environment: createEnvironment({ variables: { period: PERIOD_TYPE, ...Object.fromEntries(content.basis.map((item) => [item.key, types.number])) } }),
-    expectedType: types.number,
-  });
-
   return app.db.transaction(async (tx) => {
     const now = app.now();
-    // region level → region id ('' = city) → basis key → number
-    const basis = new Map<string, Map<string, Record<string, number | null>>>([['city', new Map([[CITY, {}]])]]);
-    const names = new Map<string, string>();
-    for (const level of levels) {
-      const regions = await regionsOf(app, tx, tenantId, level);
-      basis.set(level, new Map([...regions.keys()].map((id) => [id, {}])));
-      for (const [id, name] of regions) names.set(id, name);
-    }
-    for (const item of content.basis) {
-      for (const [level, regions] of basis) {
-        if (item.source !== 'query') {
-          for (const inputs of regions.values()) inputs[item.key] = null;
-          continue;
-        }
-        const plan = planOver(app, item.formula, { variables: periodEnvironment });
-        const result = await computePlan(app, tenantId, plan, { variables, context, ...(level === 'city' ? {} : { groupBy: level as RegionLevel }) }, tx);
-        for (const [id, inputs] of regions) {
-          // A region without rows: the formula over no rows (COUNT 0, SUM null), as a residual evaluation gives.
-          const key = level === 'city' ? null : id;
-          const value = result.values.has(key) ? result.values.get(key) : overNoRows(plan, variables, context);
-          inputs[item.key] = numberOrNull(value);
-        }
-      }
-    }
-    const iv = app.db.t.indicatorValues;
-    const rows: ValueRow[] = [];
-    for (const [level, regions] of basis) {
-      for (const [regionId, inputs] of regions) {
-        const value = numberOrNull(formula.evaluate({ ...variables, ...inputs }, context));
-        const row: ValueRow = {
-          id: newId(), tenantId, indicatorKey: input.key, definitionId: definition.id, definitionVersion: definition.version,
-          regionLevel: level, regionId, periodKind: period.kind, periodStart: period.start, periodEnd: period.end,
-          value, status: value === null ? 'noData' : 'ok', inputs, computedAt: now, computedBy: actor.principal.userId,
-        };
-        await tx.insert(iv).values(row).onConflictDoUpdate({
-          target: [iv.tenantId, iv.indicatorKey, iv.regionLevel, iv.regionId, iv.periodKind, iv.periodStart],
-          set: { definitionId: row.definitionId, definitionVersion: row.definitionVersion, value: row.value, status: row.status, inputs: row.inputs, periodEnd: row.periodEnd, computedAt: now, computedBy: row.computedBy },
-        });
-        rows.push(row);
-      }
-    }
+    const { rows, names } = await storeValues(app, tx, tenantId, { id: definition.id, key: input.key, version: definition.version, content }, period, input.groupBy, actor.principal.userId);
     await auditAs(app, tx, actor, {
       action: 'compute', objectType: 'indicator', objectId: definition.id,
       detail: { key: input.key, version: definition.version, period: period.label, groupBy: input.groupBy ?? null, values: rows.length },
@@ -162,6 +112,74 @@ export async function computeIndicator(app: App, actor: Actor, raw: unknown): Pr
     const values = await withComparisons(app, tx, tenantId, input.key, period, rows, names);
     return { indicator: summaryOf(input.key, definition.version, content), values };
   });
+}
+
+export interface PublishedIndicator {
+  id: string;
+  key: string;
+  version: number;
+  content: IndicatorContent;
+}
+
+/**
+ * Computes one indicator for one period — the city and, with `groupBy`, each of its districts or
+ * grids — and upserts the values in `tx`. No permission check: callers have done it (the API) or
+ * act for the platform (the scheduler).
+ */
+export async function storeValues(
+  app: App, tx: Db, tenantId: string, indicator: PublishedIndicator, period: Period, groupBy: 'district' | 'grid' | undefined, computedBy: string | null,
+): Promise<{ rows: ValueRow[]; names: Map<string, string> }> {
+  const { content } = indicator;
+  const variables = periodVariables(period);
+  const context = { now: () => app.now() };
+  const periodEnvironment = createEnvironment({ variables: { period: PERIOD_TYPE } });
+  const formula = compile(content.formula!, {
+    environment: createEnvironment({ variables: { period: PERIOD_TYPE, ...Object.fromEntries(content.basis.map((item) => [item.key, types.number])) } }),
+    expectedType: types.number,
+  });
+  const now = app.now();
+  // region level → region id ('' = city) → basis key → number
+  const basis = new Map<string, Map<string, Record<string, number | null>>>([['city', new Map([[CITY, {}]])]]);
+  const names = new Map<string, string>();
+  if (groupBy) {
+    const regions = await regionsOf(app, tx, tenantId, groupBy);
+    basis.set(groupBy, new Map([...regions.keys()].map((id) => [id, {}])));
+    for (const [id, name] of regions) names.set(id, name);
+  }
+  for (const item of content.basis) {
+    for (const [level, regions] of basis) {
+      if (item.source !== 'query') {
+        for (const inputs of regions.values()) inputs[item.key] = null;
+        continue;
+      }
+      const plan = planOver(app, item.formula, { variables: periodEnvironment });
+      const result = await computePlan(app, tenantId, plan, { variables, context, ...(level === 'city' ? {} : { groupBy: level as RegionLevel }) }, tx);
+      for (const [id, inputs] of regions) {
+        // A region none of whose rows matched: the formula over no rows (COUNT 0, SUM null).
+        const regionKey = level === 'city' ? null : id;
+        const value = result.values.has(regionKey) ? result.values.get(regionKey) : overNoRows(plan, variables, context);
+        inputs[item.key] = numberOrNull(value);
+      }
+    }
+  }
+  const iv = app.db.t.indicatorValues;
+  const rows: ValueRow[] = [];
+  for (const [level, regions] of basis) {
+    for (const [regionId, inputs] of regions) {
+      const value = numberOrNull(formula.evaluate({ ...variables, ...inputs }, context));
+      const row: ValueRow = {
+        id: newId(), tenantId, indicatorKey: indicator.key, definitionId: indicator.id, definitionVersion: indicator.version,
+        regionLevel: level, regionId, periodKind: period.kind, periodStart: period.start, periodEnd: period.end,
+        value, status: value === null ? 'noData' : 'ok', inputs, computedAt: now, computedBy,
+      };
+      await tx.insert(iv).values(row).onConflictDoUpdate({
+        target: [iv.tenantId, iv.indicatorKey, iv.regionLevel, iv.regionId, iv.periodKind, iv.periodStart],
+        set: { definitionId: row.definitionId, definitionVersion: row.definitionVersion, value: row.value, status: row.status, inputs: row.inputs, periodEnd: row.periodEnd, computedAt: now, computedBy },
+      });
+      rows.push(row);
+    }
+  }
+  return { rows, names };
 }
 
 /** A planned formula's value over no rows at all (a region none of whose rows matched). */
