@@ -154,26 +154,64 @@ function ordering(node: BinaryExpr, left: Evaluator, right: Evaluator, bothNumbe
 
 const ARITHMETIC = { '+': add, '-': subtract, '*': multiply, '/': divide, '%': modulo } as const;
 
+/**
+ * Arithmetic on two numbers, one closure per operator so the operation is inlined (this is the
+ * inner loop of every indicator formula). A null operand gives null; so does a non-finite result
+ * (`r - r === 0` is false only for NaN and ±Infinity): a zero divisor is "no data".
+ */
+function numericArithmetic(operator: keyof typeof ARITHMETIC, left: Evaluator, right: Evaluator): Evaluator {
+  switch (operator) {
+    case '+':
+      return (frame) => {
+        const a = left(frame);
+        if (a === null) return null;
+        const b = right(frame);
+        if (b === null) return null;
+        const r = (a as number) + (b as number);
+        return r - r === 0 ? r : null;
+      };
+    case '-':
+      return (frame) => {
+        const a = left(frame);
+        if (a === null) return null;
+        const b = right(frame);
+        if (b === null) return null;
+        const r = (a as number) - (b as number);
+        return r - r === 0 ? r : null;
+      };
+    case '*':
+      return (frame) => {
+        const a = left(frame);
+        if (a === null) return null;
+        const b = right(frame);
+        if (b === null) return null;
+        const r = (a as number) * (b as number);
+        return r - r === 0 ? r : null;
+      };
+    case '/':
+      return (frame) => {
+        const a = left(frame);
+        if (a === null) return null;
+        const b = right(frame);
+        if (b === null || b === 0) return null;
+        const r = (a as number) / (b as number);
+        return r - r === 0 ? r : null;
+      };
+    case '%':
+      return (frame) => {
+        const a = left(frame);
+        if (a === null) return null;
+        const b = right(frame);
+        if (b === null || b === 0) return null;
+        const r = (a as number) % (b as number);
+        return r - r === 0 ? r : null;
+      };
+  }
+}
+
 function arithmetic(node: BinaryExpr, left: Evaluator, right: Evaluator, bothNumbers: boolean): Evaluator {
   const operator = node.operator as keyof typeof ARITHMETIC;
-  if (bothNumbers) {
-    const numeric: Readonly<Record<string, (a: number, b: number) => number>> = {
-      '+': (a, b) => a + b,
-      '-': (a, b) => a - b,
-      '*': (a, b) => a * b,
-      '/': (a, b) => (b === 0 ? Number.NaN : a / b),
-      '%': (a, b) => (b === 0 ? Number.NaN : a % b),
-    };
-    const apply = numeric[operator]!;
-    return (frame) => {
-      const a = left(frame);
-      if (a === null) return null;
-      const b = right(frame);
-      if (b === null) return null;
-      const result = apply(a as number, b as number);
-      return Number.isFinite(result) ? result : null;
-    };
-  }
+  if (bothNumbers) return numericArithmetic(operator, left, right);
   const apply = ARITHMETIC[operator];
   return (frame) => {
     const a = left(frame);

@@ -146,8 +146,18 @@ class Compiler {
       }
     }
     const name = node.name;
-    const read = variableReader(name);
     const declared = this.environment.variables.get(name);
+    // The hot path of formulas: a declared number read straight from a plain object, checked inline.
+    if (declared?.kind === 'number' && !(name in Object.prototype)) {
+      const adaptNumber = adapterFor(declared, { subject: 'variable', name }, node)!;
+      return (frame) => {
+        const variables = frame.variables;
+        const value = typeof variables === 'function' ? variables(name) : variables[name];
+        if (typeof value === 'number') return value - value === 0 ? value : null;
+        return value === undefined || value === null ? null : adaptNumber(value as ExprValue, frame);
+      };
+    }
+    const read = variableReader(name);
     const adapt = declared === undefined ? undefined : adapterFor(declared, { subject: 'variable', name }, node);
     if (adapt === undefined) return (frame) => read(frame.variables);
     return (frame) => adapt(read(frame.variables), frame);
