@@ -22,6 +22,8 @@ export default [
     route('cases', 'routes/cases.tsx'),
     route('cases/new', 'routes/case-new.tsx'),
     route('cases/:id', 'routes/case.tsx'),
+    route('indicators', 'routes/indicators.tsx'),
+    route('indicators/:key', 'routes/indicator.tsx'),
     route('processes/new', 'routes/process-new.tsx'),
     route('processes/:id', 'routes/process.tsx'),
   ]),

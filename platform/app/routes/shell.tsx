@@ -16,6 +16,7 @@ const MENU: { path: string; key: string; subject?: SubjectName; action?: Action 
   // Everyone signed in has an inbox: tasks come from assignment rules, not from a permission.
   { path: '/tasks', key: 'ui.nav.tasks' },
   { path: '/cases', key: 'ui.cases.menu', subject: 'Case' },
+  { path: '/indicators', key: 'ui.nav.indicators', subject: 'Indicator' },
   { path: '/processes/new', key: 'ui.nav.startProcess', subject: 'Process', action: 'create' },
   { path: '/organisations', key: 'ui.nav.organisations', subject: 'Organisation' },
   { path: '/users', key: 'ui.nav.users', subject: 'User' },
@@ -32,7 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { principal } = actor;
   const ability = principal.ability;
   const can: Record<string, boolean> = {};
-  for (const subject of ['Organisation', 'Grid', 'User', 'Role', 'ApiToken', 'Dictionary', 'Parameter', 'Calendar', 'Definition', 'AuditLog', 'Process', 'Case'] as const) {
+  for (const subject of ['Organisation', 'Grid', 'User', 'Role', 'ApiToken', 'Dictionary', 'Parameter', 'Calendar', 'Definition', 'AuditLog', 'Process', 'Case', 'Indicator'] as const) {
     for (const action of ['read', 'create', 'update', 'delete', 'publish', 'export', 'administer'] as const) {
       can[`${action}:${subject}`] = ability.can(action, subject);
     }

@@ -253,3 +253,81 @@ export async function indicatorValues(app: App, actor: Actor, key: string, raw: 
   }
   return out;
 }
+
+export interface DashboardCard extends IndicatorSummary {
+  /** The period shown, as written (2026-03). */
+  shownPeriod: string;
+  value: number | null;
+  status: 'ok' | 'noData' | 'notComputed';
+  previous: number | null;
+  /** Whose value the card shows: the city's, or (for a district's staff) their district's. */
+  regionName: string | null;
+  /** Against the target: true met, false missed, null without a target or a value. */
+  meetsTarget: boolean | null;
+  computedAt: string | null;
+}
+
+export const dashboardQuery = z.object({ month: z.string().regex(/^\d{4}-\d{2}$/).optional() });
+
+/** 指标看板: every third-level indicator with its value for the month (or its own period containing it). */
+export async function indicatorDashboard(app: App, actor: Actor, raw: unknown): Promise<{ month: string; cards: DashboardCard[]; groups: IndicatorSummary[] }> {
+  assertCan(actor, 'read', 'Indicator');
+  const { month: asked } = parseInput(dashboardQuery, raw);
+  const month = (asked && parsePeriod('month', asked)) || periodContaining('month', app.now());
+  const indicators = await listIndicators(app, actor);
+  const { tenantId } = actor.principal;
+  const iv = app.db.t.indicatorValues;
+  const cards: DashboardCard[] = [];
+  const leaves = indicators.filter((i) => i.level === 3);
+  const periods = new Map(leaves.map((i) => [i.key, periodContaining(i.period, month.start)] as const));
+  const starts = [...new Set([...periods.values()].flatMap((p) => [p.start.getTime(), previousPeriod(p).start.getTime()]))].map((ms) => new Date(ms));
+  const rows = leaves.length ? await app.db.read.select().from(iv).where(and(eq(iv.tenantId, tenantId), inArray(iv.indicatorKey, leaves.map((i) => i.key)), inArray(iv.periodStart, starts))) : [];
+  const visible = rows.filter((row) => can(actor, 'read', 'Indicator', { regionId: row.regionId || null }));
+  const names = await regionsOf(app, app.db.read, tenantId, 'district');
+  for (const indicator of leaves) {
+    const period = periods.get(indicator.key)!;
+    const pick = (start: Date) => {
+      const mine = visible.filter((r) => r.indicatorKey === indicator.key && r.periodKind === period.kind && r.periodStart.getTime() === start.getTime());
+      return mine.find((r) => r.regionLevel === 'city') ?? mine.find((r) => r.regionLevel === 'district');
+    };
+    const current = pick(period.start);
+    const before = pick(previousPeriod(period).start);
+    const value = current?.value ?? null;
+    const target = indicator.target;
+    cards.push({
+      ...indicator, shownPeriod: period.label, value, status: current ? current.status : 'notComputed', previous: before?.value ?? null,
+      regionName: current && current.regionId ? names.get(current.regionId) ?? null : null,
+      meetsTarget: target && value !== null ? (target.operator === '>=' ? value >= target.value : value <= target.value) : null,
+      computedAt: current ? current.computedAt.toISOString() : null,
+    });
+  }
+  return { month: month.label, cards, groups: indicators.filter((i) => i.level < 3) };
+}
+
+/** Computes every real-time third-level indicator for the period containing `month` (city and districts). */
+export async function computeIndicatorsForMonth(app: App, actor: Actor, raw: unknown): Promise<{ computed: number }> {
+  assertCan(actor, 'update', 'Indicator');
+  const { month: asked } = parseInput(dashboardQuery, raw);
+  const month = (asked && parsePeriod('month', asked)) || periodContaining('month', app.now());
+  const d = app.db.t.definitions;
+  const rows = await app.db.read.select({ key: d.key, content: d.content }).from(d)
+    .where(and(eq(d.tenantId, actor.principal.tenantId), eq(d.kind, 'indicator'), eq(d.status, 'published')));
+  const keys = new Map<string, IndicatorContent>();
+  for (const row of rows) keys.set(row.key, indicatorContentSchema.parse(row.content));
+  let computed = 0;
+  for (const [key, content] of keys) {
+    if (content.level !== 3 || content.collection !== 'realtime' || !content.formula) continue;
+    const period = periodContaining(content.period, month.start);
+    await computeIndicator(app, actor, { key, period: period.label, ...(content.regions.includes('district') ? { groupBy: 'district' } : {}) });
+    computed += 1;
+  }
+  return { computed };
+}
+
+/** An indicator with all its stored values (the detail page). */
+export async function indicatorDetail(app: App, actor: Actor, key: string): Promise<{ indicator: IndicatorSummary; values: IndicatorValueOutput[] }> {
+  assertCan(actor, 'read', 'Indicator');
+  const definition = await getPublished(app, actor.principal.tenantId, 'indicator', key).catch(() => { throw notFound('indicator'); });
+  const content = indicatorContentSchema.parse(definition.content);
+  return { indicator: summaryOf(key, definition.version, content), values: await indicatorValues(app, actor, key, {}) };
+}

@@ -18,6 +18,7 @@ export const en: Shape<typeof zhCN> = {
       calendar: 'Working calendar',
       definitions: 'Definitions',
       audit: 'Audit log',
+      indicators: 'Indicators',
       tasks: 'Tasks',
       startProcess: 'Start a process',
       logout: 'Sign out',
@@ -275,6 +276,15 @@ export const en: Shape<typeof zhCN> = {
       invalidVariables: 'Invalid process variables',
       noProcesses: 'No published process can be started',
       parent: 'Parent process',
+    },
+    indicators: {
+      title: 'Indicator dashboard', month: 'Month', compute: 'Compute this period', computed: '{count} indicators computed', noData: 'No data',
+      notComputed: 'Not computed yet', target: 'Target', met: 'Met', missed: 'Missed', previous: 'vs previous', lastYear: 'vs last year', unit: 'Unit',
+      formula: 'Formula', basis: 'Data basis', basisKey: 'Name', basisSource: 'Source', value: 'Value', history: 'History',
+      ranking: 'District ranking', region: 'Region', city: 'Whole city', period: 'Period', computedAt: 'Computed at', version: 'Version',
+      explanation: 'Where this value comes from', sources: { query: 'Platform data', input: 'Reported', inspection: 'Field inspection' },
+      collection: { realtime: 'Real-time monitoring', reported: 'Platform reporting', inspection: 'Field inspection' }, empty: 'No indicator is published yet',
+      backToDashboard: 'Back to the dashboard', showsRegion: 'Showing {region}',
     },
     notifications: { title: 'Notifications', empty: 'No notifications', markAllRead: 'Mark all read', viewAll: 'All notifications', unread: 'Unread' },
     cases: {

@@ -14,6 +14,7 @@ export const zhCN = {
       calendar: '工作日历',
       definitions: '定义管理',
       audit: '审计日志',
+      indicators: '指标看板',
       tasks: '待办/已办',
       startProcess: '发起流程',
       logout: '退出',
@@ -271,6 +272,15 @@ export const zhCN = {
       invalidVariables: '流程变量无效',
       noProcesses: '没有可发起的已发布流程',
       parent: '上级流程',
+    },
+    indicators: {
+      title: '指标看板', month: '统计月份', compute: '计算本期', computed: '已计算 {count} 项指标', noData: '暂无数据',
+      notComputed: '尚未计算', target: '目标', met: '达标', missed: '未达标', previous: '环比', lastYear: '同比', unit: '单位',
+      formula: '计算公式', basis: '测算依据', basisKey: '名称', basisSource: '来源', value: '数值', history: '历史趋势',
+      ranking: '各区排名', region: '区域', city: '全市', period: '统计周期', computedAt: '计算时间', version: '版本',
+      explanation: '本期数值的来历', sources: { query: '平台数据', input: '部门填报', inspection: '实地考察' },
+      collection: { realtime: '实时监测', reported: '平台上报', inspection: '实地考察' }, empty: '还没有已发布的指标',
+      backToDashboard: '返回看板', showsRegion: '显示 {region} 的数值',
     },
     notifications: { title: '站内消息', empty: '暂无消息', markAllRead: '全部已读', viewAll: '查看全部', unread: '未读' },
     cases: {

@@ -1,0 +1,69 @@
+/**
+ * The indicator dashboard through a real browser: a case reported and registered through the API
+ * this month, then the city admin opens 指标看板, computes the period, sees 立案数 count it, and
+ * opens the indicator to see its formula and the number behind it. Also at phone size.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { signIn, useBrowserSuite, waitForHydration } from './harness.ts';
+
+const suite = useBrowserSuite();
+
+async function call(method: 'GET' | 'POST', path: string, username: string, body?: unknown): Promise<Response> {
+  const token = await suite.server.apiToken(username);
+  return fetch(suite.server.baseUrl + path, {
+    method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+beforeAll(async () => {
+  const reported = await call('POST', '/api/v1/cases', 'dh.inspector1', {
+    title: '井盖缺失', description: '人行道供水井盖缺失', address: '泉城路 188 号', source: 'inspector', categoryCode: 'P01001',
+  });
+  expect(reported.status, await reported.clone().text()).toBe(201);
+  const { processInstanceId } = (await reported.json()) as { processInstanceId: string };
+  const inbox = (await (await call('GET', `/api/v1/tasks?view=inbox&instanceId=${processInstanceId}`, 'cc.dispatcher1')).json()) as { id: string; elementId: string }[];
+  const register = inbox.find((task) => task.elementId === 'register');
+  expect(register).toBeDefined();
+  const done = await call('POST', `/api/v1/tasks/${register!.id}/complete`, 'cc.dispatcher1', { formData: { decision: 'register' }, comment: '属实，立案' });
+  expect(done.status, await done.clone().text()).toBe(200);
+});
+
+describe('browser: indicators', () => {
+  it('given a case registered this month, when the admin computes the period on 指标看板, then 立案数 shows it and 按期结案率 shows no data', async () => {
+    const p = await suite.openPage();
+    await signIn(p, 'admin');
+    await p.getByTestId('main-menu').getByText('指标看板').click();
+    await p.waitForURL((url) => url.pathname === '/indicators');
+    await waitForHydration(p);
+    await p.getByTestId('compute-indicators').click();
+    const registered = p.locator('[data-testid="indicator-card"][data-code="6-1-1"]');
+    await registered.getByTestId('indicator-value').getByText('1', { exact: true }).waitFor();
+    expect(await registered.innerText()).toContain('立案数');
+    const onTime = p.locator('[data-testid="indicator-card"][data-code="6-1-7"]');
+    await onTime.getByText('暂无数据').waitFor();
+    expect(await p.locator('[data-testid="indicator-card"]').count()).toBe(11);
+  });
+
+  it('given the computed period, when the admin opens 立案数, then the page shows its formula, the basis number and the history chart', async () => {
+    const p = await suite.openPage();
+    await signIn(p, 'admin');
+    await p.goto('/indicators/6-1-1');
+    await waitForHydration(p);
+    expect(await p.getByTestId('indicator-formula').innerText()).toBe('registered');
+    expect(await p.getByTestId('basis-registered').innerText()).toBe('1');
+    await p.getByTestId('indicator-history').locator('canvas').waitFor();
+  });
+
+  it('given a phone-sized screen, when 指挥中心 opens the dashboard, then the cards stack and the page does not scroll sideways', async () => {
+    const p = await suite.openPage();
+    await signIn(p, 'cc.dispatcher1');
+    // Signed in at desktop size (signIn waits for the side menu, which a phone keeps in a drawer).
+    await p.setViewportSize({ width: 390, height: 844 });
+    await p.goto('/indicators');
+    await waitForHydration(p);
+    await p.locator('[data-testid="indicator-card"]').first().waitFor();
+    expect(await p.getByTestId('compute-indicators').count()).toBe(0);
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
