@@ -19,12 +19,13 @@ import { caseRoutes } from './routes/cases.server.ts';
 import { notificationRoutes } from './routes/notifications.server.ts';
 import { expressionRoutes } from './routes/expressions.server.ts';
 import { indicatorRoutes } from './routes/indicators.server.ts';
+import { indicatorReportRoutes } from './routes/indicator-reports.server.ts';
 
 export function allRoutes(): RouteSpec[] {
   const routes: RouteSpec[] = [];
   routes.push(...systemRoutes(() => routes), ...authRoutes, ...organisationRoutes);
   routes.push(...definitionRoutes, ...dictionaryRoutes, ...parameterRoutes, ...calendarRoutes, ...auditRoutes);
-  routes.push(...userRoutes, ...roleRoutes, ...gridRoutes, ...tokenRoutes, ...workflowRoutes, ...caseRoutes, ...notificationRoutes, ...expressionRoutes, ...indicatorRoutes);
+  routes.push(...userRoutes, ...roleRoutes, ...gridRoutes, ...tokenRoutes, ...workflowRoutes, ...caseRoutes, ...notificationRoutes, ...expressionRoutes, ...indicatorRoutes, ...indicatorReportRoutes);
   return routes;
 }
 

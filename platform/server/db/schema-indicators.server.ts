@@ -32,5 +32,32 @@ export function defineIndicatorSchema(k: SchemaKit) {
   }, (t) => [
     k.uniqueIndex('indicator_values_uq').on(t.tenantId, t.indicatorKey, t.regionLevel, t.regionId, t.periodKind, t.periodStart),
   ]);
-  return { indicatorValues };
+
+  /**
+   * 平台上报: the numbers a department reports for a reported indicator's input items, one per
+   * indicator × region × period, counted only once approved. Resubmitting replaces a pending or
+   * rejected report; an approved one stays.
+   */
+  const indicatorReports = k.table('indicator_reports', {
+    id: k.text('id').primaryKey(),
+    tenantId: k.text('tenant_id').notNull(),
+    indicatorKey: k.text('indicator_key').notNull(),
+    definitionVersion: k.int('definition_version').notNull(),
+    regionLevel: k.text('region_level').notNull(),
+    /** '' for the whole city. */
+    regionId: k.text('region_id').notNull(),
+    periodKind: k.text('period_kind').notNull(),
+    periodStart: k.timestamp('period_start').notNull(),
+    values: k.json<Record<string, number>>('values').notNull(),
+    status: k.text('status').$type<'submitted' | 'approved' | 'rejected'>().notNull(),
+    submittedBy: k.text('submitted_by').notNull(),
+    submittedAt: k.timestamp('submitted_at').notNull(),
+    reviewedBy: k.text('reviewed_by'),
+    reviewedAt: k.timestamp('reviewed_at'),
+    reviewComment: k.text('review_comment'),
+  }, (t) => [
+    k.uniqueIndex('indicator_reports_uq').on(t.tenantId, t.indicatorKey, t.regionLevel, t.regionId, t.periodKind, t.periodStart),
+    k.index('indicator_reports_status_idx').on(t.tenantId, t.status),
+  ]);
+  return { indicatorValues, indicatorReports };
 }

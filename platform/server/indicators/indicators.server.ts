@@ -18,6 +18,7 @@ import { newId } from '../ids.server.ts';
 import type { Db } from '../db/database.server.ts';
 import { getPublished } from '../services/definitions.server.ts';
 import { computePlan, planOver } from './formula-sql.server.ts';
+import { approvedValues } from './reports.server.ts';
 import type { RegionLevel } from './datasets.server.ts';
 
 const CITY = '';
@@ -148,6 +149,11 @@ export async function storeValues(
   }
   for (const item of content.basis) {
     for (const [level, regions] of basis) {
+      if (item.source === 'input') {
+        // 平台上报: the approved report of the region and period, if any.
+        for (const [id, inputs] of regions) inputs[item.key] = (await approvedValues(app, tx, tenantId, indicator.key, level, id, period))?.[item.key] ?? null;
+        continue;
+      }
       if (item.source !== 'query') {
         for (const inputs of regions.values()) inputs[item.key] = null;
         continue;

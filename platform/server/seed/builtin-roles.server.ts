@@ -45,11 +45,12 @@ export const BUILTIN_ROLES: RoleTemplate[] = [
   },
   {
     code: 'commandCenter', name: '指挥中心', description: '受理员、值班长、派遣员：全市范围', dataScope: 'all',
-    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Indicator'] }, CONFIG_READ, PROCESS_WORK],
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Indicator'] }, { action: 'create', subject: 'Indicator' }, CONFIG_READ, PROCESS_WORK],
   },
   {
     code: 'districtStaff', name: '区级业务人员', description: '区级受理、派遣与领导：本区范围', dataScope: 'orgAndBelow',
-    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Indicator'] }, CONFIG_READ, PROCESS_WORK],
+    // 平台上报: a district reports its own indicator data (data scope: their district).
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Indicator'] }, { action: 'create', subject: 'Indicator' }, CONFIG_READ, PROCESS_WORK],
   },
   {
     code: 'inspector', name: '监督员', description: '信息采集与核查：本片区网格', dataScope: 'orgAndBelow',

@@ -53,6 +53,11 @@ export const indicatorContentSchema = z.object({
   scoring: z.string().max(2000).optional(),
   period: z.enum(INDICATOR_PERIODS),
   regions: z.array(z.enum(REGION_LEVELS)).min(1).default(['city', 'district']),
+  /** Rules a report must meet beyond each input's range, e.g. `inspected <= bridges`, naming the input to blame. */
+  checks: z.array(z.object({
+    rule: z.string().min(1).max(1000), field: key,
+    message: z.string().min(1).max(200), messageEn: z.string().max(200).optional(),
+  })).max(20).default([]),
 }).superRefine((content, ctx) => {
   const level = content.code.split('-').length;
   if (level !== content.level) ctx.addIssue({ code: 'custom', path: ['level'], message: '#validation.indicatorLevel' });
@@ -64,6 +69,9 @@ export const indicatorContentSchema = z.object({
   content.basis.forEach((item, i) => {
     if (seen.has(item.key)) ctx.addIssue({ code: 'custom', path: ['basis', i, 'key'], message: '#validation.duplicateKey' });
     seen.add(item.key);
+  });
+  content.checks.forEach((check, i) => {
+    if (!content.basis.some((item) => item.key === check.field && item.source === 'input')) ctx.addIssue({ code: 'custom', path: ['checks', i, 'field'], message: '#validation.checkField' });
   });
   const wanted = { realtime: 'query', reported: 'input', inspection: 'inspection' }[content.collection];
   if (content.level === 3 && !content.basis.some((item) => item.source === wanted)) {
@@ -100,6 +108,12 @@ export function checkIndicatorFormulas(content: IndicatorContent, datasets: Read
       if (!(error instanceof ExprError)) throw error;
       report(['basis', i, 'formula'], error.diagnostics);
     }
+  });
+  const inputs = createEnvironment({ variables: Object.fromEntries(content.basis.filter((item) => item.source === 'input').map((item) => [item.key, t.number])) });
+  content.checks.forEach((rule, i) => {
+    const parsed = parse(rule.rule);
+    if (parsed.ast === undefined) report(['checks', i, 'rule'], parsed.diagnostics);
+    else report(['checks', i, 'rule'], check(parsed.ast, inputs, { expectedType: t.boolean }).diagnostics);
   });
   if (content.formula) {
     const variables: Record<string, ExprType> = { period: PERIOD_TYPE };

@@ -1,0 +1,175 @@
+/**
+ * 平台上报: departments report the numbers of a reported indicator's input items for a region and
+ * period; a reviewer approves or rejects; only approved numbers reach the computation. Every
+ * number is checked against its item (required, whole number, range) and the indicator's checks
+ * (`inspected <= bridges`) before anything is written; a refusal names each bad field.
+ */
+import { and, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { compile, createEnvironment, t as types } from '@tongguan/runtime/expr/index';
+import { indicatorContentSchema, type IndicatorContent } from '@tongguan/runtime/indicators/definition';
+import { parsePeriod, periodContaining, type Period } from '@tongguan/runtime/indicators/period';
+import type { App, Actor } from '../app.server.ts';
+import { assertCan, can } from '../access/guard.server.ts';
+import { auditAs } from '../audit/audit.server.ts';
+import { AppError, conflict, notFound, parseInput } from '../errors.server.ts';
+import { newId } from '../ids.server.ts';
+import type { Db } from '../db/database.server.ts';
+import { getPublished } from '../services/definitions.server.ts';
+import { translate } from '../../shared/i18n/index.ts';
+
+const CITY = '';
+
+export const submitReportInput = z.object({
+  period: z.string().min(4).max(10),
+  /** A district (organisation id); absent for the whole city. */
+  regionId: z.string().uuid().optional(),
+  values: z.record(z.string(), z.unknown()),
+});
+
+export const reviewReportInput = z.object({ approved: z.boolean(), comment: z.string().max(500).optional() });
+
+export const reportsQuery = z.object({
+  status: z.enum(['submitted', 'approved', 'rejected']).optional(),
+  key: z.string().max(100).optional(),
+});
+
+type ReportRow = App['db']['t']['indicatorReports']['$inferSelect'];
+
+export interface ReportOutput {
+  id: string; indicatorKey: string; definitionVersion: number; regionLevel: string; regionId: string | null; period: string;
+  values: Record<string, number>; status: ReportRow['status']; submittedBy: string; submittedAt: string;
+  reviewedBy: string | null; reviewedAt: string | null; reviewComment: string | null;
+}
+
+function toOutput(row: ReportRow, kind: IndicatorContent['period']): ReportOutput {
+  return {
+    id: row.id, indicatorKey: row.indicatorKey, definitionVersion: row.definitionVersion, regionLevel: row.regionLevel, regionId: row.regionId || null,
+    period: periodContaining(kind, row.periodStart).label, values: row.values, status: row.status, submittedBy: row.submittedBy,
+    submittedAt: row.submittedAt.toISOString(), reviewedBy: row.reviewedBy, reviewedAt: row.reviewedAt?.toISOString() ?? null, reviewComment: row.reviewComment,
+  };
+}
+
+/** The reported numbers, checked item by item and against the indicator's rules; 422 naming every bad one. */
+function checkedValues(actor: Actor, content: IndicatorContent, raw: Record<string, unknown>): Record<string, number> {
+  const fields: { field: string; message: string }[] = [];
+  const values: Record<string, number> = {};
+  const say = (key: string, params?: Record<string, unknown>) => translate(actor.locale, key as never, params);
+  for (const item of content.basis) {
+    if (item.source !== 'input') continue;
+    const value = raw[item.key];
+    const field = `values.${item.key}`;
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      fields.push({ field, message: say('validation.inputRequired') });
+      continue;
+    }
+    if (item.integer && !Number.isInteger(value)) fields.push({ field, message: say('validation.inputInteger') });
+    else if ((item.min !== undefined && value < item.min) || (item.max !== undefined && value > item.max)) {
+      fields.push({ field, message: say('validation.inputRange', { min: item.min ?? '−∞', max: item.max ?? '∞' }) });
+    } else values[item.key] = value;
+  }
+  for (const key of Object.keys(raw)) {
+    if (!content.basis.some((item) => item.key === key && item.source === 'input')) fields.push({ field: `values.${key}`, message: say('validation.notAnInput') });
+  }
+  if (!fields.length) {
+    const environment = createEnvironment({ variables: Object.fromEntries(Object.keys(values).map((key) => [key, types.number])) });
+    for (const check of content.checks) {
+      if (compile(check.rule, { environment, expectedType: types.boolean }).evaluate(values) !== true) {
+        fields.push({ field: `values.${check.field}`, message: actor.locale === 'en' && check.messageEn ? check.messageEn : check.message });
+      }
+    }
+  }
+  if (fields.length) throw new AppError('validation_failed', {}, { fields });
+  return values;
+}
+
+async function districtIds(app: App, db: Db, tenantId: string): Promise<Set<string>> {
+  const o = app.db.t.organisations;
+  return new Set((await db.select({ id: o.id }).from(o).where(and(eq(o.tenantId, tenantId), eq(o.level, 'district')))).map((r) => r.id));
+}
+
+export async function submitReport(app: App, actor: Actor, key: string, raw: unknown): Promise<ReportOutput> {
+  assertCan(actor, 'create', 'Indicator');
+  const input = parseInput(submitReportInput, raw);
+  const { tenantId, userId } = actor.principal;
+  const definition = await getPublished(app, tenantId, 'indicator', key).catch(() => { throw notFound('indicator'); });
+  const content = indicatorContentSchema.parse(definition.content);
+  if (!content.basis.some((item) => item.source === 'input')) {
+    throw new AppError('validation_failed', {}, { fields: [{ field: 'key', message: '#validation.notAnInputIndicator' }] });
+  }
+  const period = parsePeriod(content.period, input.period);
+  if (!period) throw new AppError('validation_failed', {}, { fields: [{ field: 'period', message: '#validation.periodLabel' }] });
+  const regionId = input.regionId ?? CITY;
+  // A district's staff report for their district; the whole city's numbers need city-wide rights.
+  assertCan(actor, 'create', 'Indicator', { regionId: regionId || null });
+  const values = checkedValues(actor, content, input.values);
+  const r = app.db.t.indicatorReports;
+  return app.db.transaction(async (tx) => {
+    if (regionId && !(await districtIds(app, tx, tenantId)).has(regionId)) {
+      throw new AppError('validation_failed', {}, { fields: [{ field: 'regionId', message: '#validation.regionNotDistrict' }] });
+    }
+    const now = app.now();
+    const regionLevel = regionId ? 'district' : 'city';
+    const [before] = await tx.select().from(r).where(and(eq(r.tenantId, tenantId), eq(r.indicatorKey, key), eq(r.regionLevel, regionLevel),
+      eq(r.regionId, regionId), eq(r.periodKind, period.kind), eq(r.periodStart, period.start)));
+    if (before?.status === 'approved') throw conflict('indicator', 'the report of this period is approved');
+    const row: ReportRow = {
+      id: before?.id ?? newId(), tenantId, indicatorKey: key, definitionVersion: definition.version, regionLevel, regionId,
+      periodKind: period.kind, periodStart: period.start, values, status: 'submitted', submittedBy: userId, submittedAt: now,
+      reviewedBy: null, reviewedAt: null, reviewComment: null,
+    };
+    if (before) await tx.update(r).set(row).where(eq(r.id, before.id));
+    else await tx.insert(r).values(row);
+    await auditAs(app, tx, actor, {
+      action: before ? 'update' : 'create', objectType: 'indicatorReport', objectId: row.id,
+      ...(before ? { before: { values: before.values, status: before.status } } : {}), after: { key, period: period.label, regionId: regionId || null, values },
+    }, now);
+    return toOutput(row, content.period);
+  });
+}
+
+export async function reviewReport(app: App, actor: Actor, id: string, raw: unknown): Promise<ReportOutput> {
+  assertCan(actor, 'update', 'Indicator');
+  const input = parseInput(reviewReportInput, raw);
+  const { tenantId, userId } = actor.principal;
+  const r = app.db.t.indicatorReports;
+  return app.db.transaction(async (tx) => {
+    const [before] = await tx.select().from(r).where(and(eq(r.tenantId, tenantId), eq(r.id, id)));
+    if (!before || !can(actor, 'update', 'Indicator', { regionId: before.regionId || null })) throw notFound('indicatorReport');
+    if (before.status !== 'submitted') throw conflict('indicatorReport', `the report is ${before.status}`);
+    const now = app.now();
+    const after: ReportRow = { ...before, status: input.approved ? 'approved' : 'rejected', reviewedBy: userId, reviewedAt: now, reviewComment: input.comment ?? null };
+    await tx.update(r).set({ status: after.status, reviewedBy: userId, reviewedAt: now, reviewComment: after.reviewComment }).where(eq(r.id, id));
+    await auditAs(app, tx, actor, { action: input.approved ? 'approve' : 'reject', objectType: 'indicatorReport', objectId: id, before: { status: before.status }, after: { status: after.status, comment: after.reviewComment } }, now);
+    const definition = await getPublished(app, tenantId, 'indicator', before.indicatorKey, undefined, tx);
+    return toOutput(after, indicatorContentSchema.parse(definition.content).period);
+  });
+}
+
+export async function listReports(app: App, actor: Actor, raw: unknown): Promise<ReportOutput[]> {
+  assertCan(actor, 'read', 'Indicator');
+  const query = parseInput(reportsQuery, raw);
+  const r = app.db.t.indicatorReports;
+  const rows = await app.db.read.select().from(r).where(and(
+    eq(r.tenantId, actor.principal.tenantId), query.status ? eq(r.status, query.status) : undefined, query.key ? eq(r.indicatorKey, query.key) : undefined,
+  )).orderBy(desc(r.submittedAt)).limit(500);
+  const kinds = new Map<string, IndicatorContent['period']>();
+  const out: ReportOutput[] = [];
+  for (const row of rows) {
+    if (!can(actor, 'read', 'Indicator', { regionId: row.regionId || null })) continue;
+    if (!kinds.has(row.indicatorKey)) {
+      const definition = await getPublished(app, actor.principal.tenantId, 'indicator', row.indicatorKey);
+      kinds.set(row.indicatorKey, indicatorContentSchema.parse(definition.content).period);
+    }
+    out.push(toOutput(row, kinds.get(row.indicatorKey)!));
+  }
+  return out;
+}
+
+/** The approved numbers for a region and period (what the computation reads), or none. */
+export async function approvedValues(app: App, tx: Db, tenantId: string, key: string, regionLevel: string, regionId: string, period: Period): Promise<Record<string, number> | undefined> {
+  const r = app.db.t.indicatorReports;
+  const [row] = await tx.select({ values: r.values }).from(r).where(and(eq(r.tenantId, tenantId), eq(r.indicatorKey, key), eq(r.regionLevel, regionLevel),
+    eq(r.regionId, regionId), eq(r.periodKind, period.kind), eq(r.periodStart, period.start), eq(r.status, 'approved')));
+  return row?.values;
+}
