@@ -20,6 +20,7 @@ import { HANDLING_STAGES } from '../cases/case-status.server.ts';
 import { getPublished } from './definitions.server.ts';
 import { getParameterValue } from './parameters.server.ts';
 import { gridContaining } from './grids.server.ts';
+import { districtOf } from './organisations.server.ts';
 import { loadProcessInstance } from './process-instances.server.ts';
 import { caseInput, caseQuery, type CaseOutput, type CaseSummary } from '../../shared/schemas/case.ts';
 import type { DictionaryContent } from '../../shared/schemas/dictionary-csv.ts';
@@ -67,16 +68,6 @@ async function dictionaryItem(app: App, tenantId: string, key: string, code: str
 export function deadlineHoursFor(code: string, rule: { defaultHours: number; byCategory: Record<string, number> }): number {
   const prefix = Object.keys(rule.byCategory).filter((p) => code.startsWith(p)).sort((a, b) => b.length - a.length)[0];
   return prefix ? rule.byCategory[prefix] : rule.defaultHours;
-}
-
-/** The district (区/县) an organisation belongs to, by walking up its materialised path. */
-async function districtOf(app: App, tenantId: string, orgId: string): Promise<string | null> {
-  const o = app.db.t.organisations;
-  const [org] = await app.db.read.select({ path: o.path }).from(o).where(and(eq(o.tenantId, tenantId), eq(o.id, orgId)));
-  if (!org) return null;
-  const ancestors = org.path.split('/').filter(Boolean);
-  const rows = await app.db.read.select({ id: o.id, level: o.level }).from(o).where(and(eq(o.tenantId, tenantId), inArray(o.id, ancestors)));
-  return rows.find((r) => r.level === 'district')?.id ?? null;
 }
 
 export async function createCase(app: App, actor: Actor, raw: unknown): Promise<CaseOutput> {

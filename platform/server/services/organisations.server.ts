@@ -2,7 +2,7 @@
  * 机构配置: the organisation tree (市 → 区/县 → 街道 → 社区), departments and responsible units.
  * Every operation checks permission first, runs in one transaction and writes its audit entry.
  */
-import { and, asc, eq, like, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, like, or, sql } from 'drizzle-orm';
 import type { App, Actor } from '../app.server.ts';
 import { accessibleWhere } from '../access/sql-scope.server.ts';
 import { assertCan } from '../access/guard.server.ts';
@@ -25,6 +25,16 @@ export function toOrganisationOutput(row: OrgRow): OrganisationOutput {
     level: row.level, kind: row.kind, unitType: row.unitType ?? null, sort: row.sort,
     createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** The district (区/县) an organisation lies in — itself or its ancestor at that level; null above or outside one. */
+export async function districtOf(app: App, tenantId: string, orgId: string, db: Db = app.db.read): Promise<string | null> {
+  const o = app.db.t.organisations;
+  const [org] = await db.select({ path: o.path }).from(o).where(and(eq(o.tenantId, tenantId), eq(o.id, orgId)));
+  if (!org) return null;
+  const ancestors = org.path.split('/').filter(Boolean);
+  const rows = await db.select({ id: o.id, level: o.level }).from(o).where(and(eq(o.tenantId, tenantId), inArray(o.id, ancestors)));
+  return rows.find((r) => r.level === 'district')?.id ?? null;
 }
 
 export async function listOrganisations(app: App, actor: Actor, query: z.output<typeof organisationQuery> = {}): Promise<OrganisationOutput[]> {
