@@ -109,6 +109,9 @@ const MATRIX: Row[] = [
   ['POST', '/api/v1/indicators/1-2-1/reports', '+--+---- +-', { period: '2026', values: { inspected: 1, bridges: 2 } }],
   ['GET', '/api/v1/indicator-reports', '+--++--+ +-'],
   ['POST', '/api/v1/indicator-reports/{nowhere}/review', '+------- +-', { approved: true }],
+  ['POST', '/api/v1/indicators/4-2-1/inspections', '+------- +-', { period: '2026-Q1', perDistrict: 1 }],
+  ['GET', '/api/v1/inspection-tasks', '+-++++-+ +-'],
+  ['POST', '/api/v1/inspection-tasks/{nowhere}/results', '+--+++-- +-', { points: [{ name: 'p', location: { lng: 117, lat: 36.6 }, checks: {} }] }],
 
   ['GET', '/api/v1/cases', '+--+++++ +-'],
   ['POST', '/api/v1/cases', '+--++++- +-', {}],

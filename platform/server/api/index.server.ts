@@ -20,12 +20,13 @@ import { notificationRoutes } from './routes/notifications.server.ts';
 import { expressionRoutes } from './routes/expressions.server.ts';
 import { indicatorRoutes } from './routes/indicators.server.ts';
 import { indicatorReportRoutes } from './routes/indicator-reports.server.ts';
+import { inspectionRoutes } from './routes/inspections.server.ts';
 
 export function allRoutes(): RouteSpec[] {
   const routes: RouteSpec[] = [];
   routes.push(...systemRoutes(() => routes), ...authRoutes, ...organisationRoutes);
   routes.push(...definitionRoutes, ...dictionaryRoutes, ...parameterRoutes, ...calendarRoutes, ...auditRoutes);
-  routes.push(...userRoutes, ...roleRoutes, ...gridRoutes, ...tokenRoutes, ...workflowRoutes, ...caseRoutes, ...notificationRoutes, ...expressionRoutes, ...indicatorRoutes, ...indicatorReportRoutes);
+  routes.push(...userRoutes, ...roleRoutes, ...gridRoutes, ...tokenRoutes, ...workflowRoutes, ...caseRoutes, ...notificationRoutes, ...expressionRoutes, ...indicatorRoutes, ...indicatorReportRoutes, ...inspectionRoutes);
   return routes;
 }
 

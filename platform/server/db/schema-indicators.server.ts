@@ -59,5 +59,33 @@ export function defineIndicatorSchema(k: SchemaKit) {
     k.uniqueIndex('indicator_reports_uq').on(t.tenantId, t.indicatorKey, t.regionLevel, t.regionId, t.periodKind, t.periodStart),
     k.index('indicator_reports_status_idx').on(t.tenantId, t.status),
   ]);
-  return { indicatorValues, indicatorReports };
+
+  /**
+   * 实地考察: one task per randomly sampled evaluation grid (评价网格) of an inspection indicator's
+   * period; the inspector records evaluation points (评价点位) in the grid, each with its
+   * checklist answers and where it was. Done tasks feed the indicator's value.
+   */
+  const inspectionTasks = k.table('inspection_tasks', {
+    id: k.text('id').primaryKey(),
+    tenantId: k.text('tenant_id').notNull(),
+    indicatorKey: k.text('indicator_key').notNull(),
+    basisKey: k.text('basis_key').notNull(),
+    periodKind: k.text('period_kind').notNull(),
+    periodStart: k.timestamp('period_start').notNull(),
+    gridId: k.text('grid_id').notNull(),
+    /** The grid's organisation (data scope: inspectors of that street or community). */
+    orgId: k.text('org_id').notNull(),
+    districtOrgId: k.text('district_org_id'),
+    checklist: k.json<string[]>('checklist').notNull(),
+    status: k.text('status').$type<'open' | 'done'>().notNull(),
+    points: k.json<{ name: string; lng: number; lat: number; checks: Record<string, boolean>; note?: string }[]>('points'),
+    createdAt: k.timestamp('created_at').notNull(),
+    createdBy: k.text('created_by').notNull(),
+    completedAt: k.timestamp('completed_at'),
+    completedBy: k.text('completed_by'),
+  }, (t) => [
+    k.uniqueIndex('inspection_tasks_uq').on(t.tenantId, t.indicatorKey, t.basisKey, t.periodKind, t.periodStart, t.gridId),
+    k.index('inspection_tasks_org_idx').on(t.tenantId, t.orgId, t.status),
+  ]);
+  return { indicatorValues, indicatorReports, inspectionTasks };
 }

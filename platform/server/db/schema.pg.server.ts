@@ -6,5 +6,5 @@ export const {
   tenants, organisations, grids, users, memberships, roles, userRoles, sessions, apiTokens,
   auditLog, definitions, parameters, calendarDays,
   processInstances, tasks, taskCandidates, timers, startTimers, eventSubscriptions, jobs, activityHistory,
-  cases, caseSequences, attachments, notifications, indicatorValues, indicatorReports,
+  cases, caseSequences, attachments, notifications, indicatorValues, indicatorReports, inspectionTasks,
 } = schema;

@@ -8,7 +8,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { compile, createEnvironment, t as types, type ExprValue } from '@tongguan/runtime/expr/index';
-import { indicatorContentSchema, PERIOD_TYPE, type IndicatorContent } from '@tongguan/runtime/indicators/definition';
+import { basisType, indicatorContentSchema, PERIOD_TYPE, type IndicatorContent } from '@tongguan/runtime/indicators/definition';
 import { parsePeriod, periodContaining, previousPeriod, samePeriodLastYear, type Period } from '@tongguan/runtime/indicators/period';
 import type { App, Actor } from '../app.server.ts';
 import { assertCan, can } from '../access/guard.server.ts';
@@ -19,6 +19,7 @@ import type { Db } from '../db/database.server.ts';
 import { getPublished } from '../services/definitions.server.ts';
 import { computePlan, planOver } from './formula-sql.server.ts';
 import { approvedValues } from './reports.server.ts';
+import { inspectionTallies } from './inspections.server.ts';
 import type { RegionLevel } from './datasets.server.ts';
 
 const CITY = '';
@@ -135,7 +136,7 @@ export async function storeValues(
   const context = { now: () => app.now() };
   const periodEnvironment = createEnvironment({ variables: { period: PERIOD_TYPE } });
   const formula = compile(content.formula!, {
-    environment: createEnvironment({ variables: { period: PERIOD_TYPE, ...Object.fromEntries(content.basis.map((item) => [item.key, types.number])) } }),
+    environment: createEnvironment({ variables: { period: PERIOD_TYPE, ...Object.fromEntries(content.basis.map((item) => [item.key, basisType(item.source)])) } }),
     expectedType: types.number,
   });
   const now = app.now();
@@ -154,8 +155,14 @@ export async function storeValues(
         for (const [id, inputs] of regions) inputs[item.key] = (await approvedValues(app, tx, tenantId, indicator.key, level, id, period))?.[item.key] ?? null;
         continue;
       }
-      if (item.source !== 'query') {
-        for (const inputs of regions.values()) inputs[item.key] = null;
+      if (item.source === 'inspection') {
+        // 实地考察: evaluation points of the done tasks, by region.
+        const tallies = await inspectionTallies(app, tx, tenantId, indicator.key, item.key, period);
+        for (const [id, inputs] of regions) {
+          const tally = level === 'city' ? [...tallies.values()].reduce((a, b) => ({ passed: a.passed + b.passed, total: a.total + b.total }), { passed: 0, total: 0 }) : tallies.get(id) ?? { passed: 0, total: 0 };
+          inputs[`${item.key}.passed`] = tally.passed;
+          inputs[`${item.key}.total`] = tally.total;
+        }
         continue;
       }
       const plan = planOver(app, item.formula, { variables: periodEnvironment });
@@ -172,7 +179,7 @@ export async function storeValues(
   const rows: ValueRow[] = [];
   for (const [level, regions] of basis) {
     for (const [regionId, inputs] of regions) {
-      const value = numberOrNull(formula.evaluate({ ...variables, ...inputs }, context));
+      const value = numberOrNull(formula.evaluate({ ...variables, ...formulaVariables(content, inputs) }, context));
       const row: ValueRow = {
         id: newId(), tenantId, indicatorKey: indicator.key, definitionId: indicator.id, definitionVersion: indicator.version,
         regionLevel: level, regionId, periodKind: period.kind, periodStart: period.start, periodEnd: period.end,
@@ -186,6 +193,15 @@ export async function storeValues(
     }
   }
   return { rows, names };
+}
+
+/** The basis as the formula reads it: numbers by key, inspection items as { passed, total }. */
+function formulaVariables(content: IndicatorContent, inputs: Record<string, number | null>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const item of content.basis) {
+    out[item.key] = item.source === 'inspection' ? { passed: inputs[`${item.key}.passed`] ?? null, total: inputs[`${item.key}.total`] ?? null } : inputs[item.key] ?? null;
+  }
+  return out;
 }
 
 /** A planned formula's value over no rows at all (a region none of whose rows matched). */

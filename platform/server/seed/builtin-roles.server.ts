@@ -54,7 +54,8 @@ export const BUILTIN_ROLES: RoleTemplate[] = [
   },
   {
     code: 'inspector', name: '监督员', description: '信息采集与核查：本片区网格', dataScope: 'orgAndBelow',
-    rules: [{ action: 'read', subject: ['Organisation', 'Grid'] }, { action: 'read', subject: 'User', fields: ['id', 'username', 'displayName', 'orgIds', 'positions'] }, CONFIG_READ, PROCESS_WORK],
+    // 实地考察: inspectors record evaluation points in their grids (checked per grid by data scope).
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid'] }, { action: 'read', subject: 'User', fields: ['id', 'username', 'displayName', 'orgIds', 'positions'] }, { action: 'create', subject: 'Indicator' }, CONFIG_READ, PROCESS_WORK],
   },
   {
     code: 'handler', name: '处置人员', description: '责任单位处置：本单位', dataScope: 'org',

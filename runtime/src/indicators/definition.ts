@@ -81,6 +81,14 @@ export const indicatorContentSchema = z.object({
 
 export type IndicatorContent = z.infer<typeof indicatorContentSchema>;
 
+/** What an inspection basis item gives the formula: evaluation points that passed every check, and all inspected. */
+export const INSPECTION_TYPE: ExprType = t.record({ passed: t.number, total: t.number });
+
+/** The type a basis item has in the indicator's formula. */
+export function basisType(source: IndicatorContent['basis'][number]['source']): ExprType {
+  return source === 'inspection' ? INSPECTION_TYPE : t.number;
+}
+
 /** The period being computed, as formulas see it. */
 export const PERIOD_TYPE: ExprType = t.record({ start: t.datetime, end: t.datetime, kind: t.string });
 
@@ -117,7 +125,7 @@ export function checkIndicatorFormulas(content: IndicatorContent, datasets: Read
   });
   if (content.formula) {
     const variables: Record<string, ExprType> = { period: PERIOD_TYPE };
-    for (const item of content.basis) variables[item.key] = t.number;
+    for (const item of content.basis) variables[item.key] = basisType(item.source);
     const parsed = parse(content.formula);
     if (parsed.ast === undefined) report(['formula'], parsed.diagnostics);
     else report(['formula'], check(parsed.ast, createEnvironment({ variables }), { expectedType: t.number }).diagnostics);
