@@ -67,3 +67,35 @@ describe('browser: indicators', () => {
     expect(overflow).toBeLessThanOrEqual(0);
   });
 });
+
+describe('browser: field inspection on a phone', () => {
+  // Every grid drawn, so the inspector's own grids are among them whatever the draw.
+  it('given grids drawn for 4-2-1, when 东湖区\'s inspector records a point in a grid on a phone, then the task is done and the point counts', async () => {
+    const drawn = await call('POST', '/api/v1/indicators/4-2-1/inspections', 'admin', { period: '2026-Q4', perDistrict: 100 });
+    expect(drawn.status, await drawn.clone().text()).toBe(201);
+    const p = await suite.openPage();
+    await signIn(p, 'dh.inspector1');
+    await p.setViewportSize({ width: 390, height: 844 });
+    await p.goto('/inspections');
+    await waitForHydration(p);
+    const row = p.getByTestId('inspection-row').first();
+    await row.getByText('待考察').waitFor();
+    await row.getByRole('link').click();
+    await p.waitForURL((url) => url.pathname.startsWith('/inspections/'));
+    await waitForHydration(p);
+    const taskId = new URL(p.url()).pathname.split('/').pop()!;
+    await p.getByTestId('point-name').fill('泉城路 1 号井盖');
+    // A tap in the middle of the grid drawn on the map, as a finger would.
+    const map = p.locator('[data-testid="grid-map"][data-ready="true"]');
+    await map.scrollIntoViewIfNeeded();
+    const box = (await map.locator('.leaflet-overlay-pane path').first().boundingBox())!;
+    await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await p.getByTestId('inspection-point').getByText('否').last().click();
+    await p.getByTestId('inspection-submit').click();
+    await p.waitForURL((url) => url.pathname === '/inspections');
+    const tasks = (await (await call('GET', '/api/v1/inspection-tasks?status=done', 'admin')).json()) as { items: { id: string; points: { checks: Record<string, boolean> }[] }[] };
+    const done = tasks.items.find((task) => task.id === taskId);
+    expect(done?.points).toHaveLength(1);
+    expect(Object.values(done!.points[0]!.checks).filter((answer) => !answer)).toHaveLength(1);
+  });
+});

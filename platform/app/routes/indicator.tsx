@@ -44,6 +44,10 @@ export default function Indicator({ loaderData }: Route.ComponentProps) {
     series: [{ type: 'bar', data: districts.map((v) => v.value) }],
   }), [districts, indicator]);
   const basisValue = (key: string) => (headline ? headline.inputs[key] ?? null : null);
+  // An inspection item is shown as points passed / inspected.
+  const basisText = (item: { key: string; source: string }) => (item.source === 'inspection'
+    ? `${formatIndicatorNumber(basisValue(`${item.key}.passed`))} / ${formatIndicatorNumber(basisValue(`${item.key}.total`))}`
+    : formatIndicatorNumber(basisValue(item.key)));
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="indicator-page">
       <Card size="small" title={`${indicator.code} ${indicator.name}`} extra={<Link to="/indicators">{t('ui.indicators.backToDashboard')}</Link>}>
@@ -62,7 +66,7 @@ export default function Indicator({ loaderData }: Route.ComponentProps) {
           { title: t('ui.indicators.basisKey'), key: 'name', render: (_, item) => <span>{item.name} <Typography.Text type="secondary">({item.key})</Typography.Text></span> },
           { title: t('ui.indicators.basisSource'), key: 'source', render: (_, item) => t(`ui.indicators.sources.${item.source}`) },
           { title: t('ui.indicators.formula'), key: 'formula', render: (_, item) => (item.formula ? <Typography.Text code style={{ whiteSpace: 'normal' }}>{item.formula}</Typography.Text> : '—') },
-          { title: t('ui.indicators.value'), key: 'value', render: (_, item) => <span data-testid={`basis-${item.key}`}>{formatIndicatorNumber(basisValue(item.key))}</span> },
+          { title: t('ui.indicators.value'), key: 'value', render: (_, item) => <span data-testid={`basis-${item.key}`}>{basisText(item)}</span> },
         ]} />
       </Card>
       <Card size="small" title={t('ui.indicators.history')}>

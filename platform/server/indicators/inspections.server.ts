@@ -187,3 +187,17 @@ export async function inspectionTallies(app: App, tx: Db, tenantId: string, key:
   }
   return tallies;
 }
+
+/** One task the caller may work on (its grid within their data scope), with the grid to draw. */
+export async function getInspectionTask(app: App, actor: Actor, id: string): Promise<{ task: InspectionTaskOutput; grid: { id: string; code: string; name: string; geometry: TaskGrid['geometry'] } }> {
+  assertCan(actor, 'read', 'Grid');
+  const { tenantId } = actor.principal;
+  const it = app.db.t.inspectionTasks;
+  const g = app.db.t.grids;
+  const [row] = await app.db.read.select({ task: it, grid: g }).from(it).innerJoin(g, eq(g.id, it.gridId)).where(and(eq(it.tenantId, tenantId), eq(it.id, id)));
+  if (!row || !can(actor, 'read', 'Grid', { id: row.task.gridId, orgId: row.task.orgId })) throw notFound('inspection');
+  const { content } = await inspectionIndicator(app, tenantId, row.task.indicatorKey);
+  return { task: toOutput(row.task, content.period, row.grid.name), grid: { id: row.grid.id, code: row.grid.code, name: row.grid.name, geometry: row.grid.geometry } };
+}
+
+type TaskGrid = App['db']['t']['grids']['$inferSelect'];

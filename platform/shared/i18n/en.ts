@@ -19,6 +19,7 @@ export const en: Shape<typeof zhCN> = {
       definitions: 'Definitions',
       audit: 'Audit log',
       indicators: 'Indicators',
+      inspections: 'Field inspection',
       tasks: 'Tasks',
       startProcess: 'Start a process',
       logout: 'Sign out',
@@ -276,6 +277,11 @@ export const en: Shape<typeof zhCN> = {
       invalidVariables: 'Invalid process variables',
       noProcesses: 'No published process can be started',
       parent: 'Parent process',
+    },
+    inspections: {
+      title: 'Field inspection', empty: 'No grid waits for inspection', grid: 'Evaluation grid', indicator: 'Indicator', period: 'Period', open: 'To inspect', done: 'Done',
+      points: 'Evaluation points', addPoint: 'Add an evaluation point', pointName: 'Point name', location: 'Location (tap in the grid or locate)', note: 'Note',
+      yes: 'Yes', no: 'No', submit: 'Submit the inspection', submitted: 'Inspection submitted', remove: 'Remove', checklist: 'Checklist',
     },
     indicators: {
       title: 'Indicator dashboard', month: 'Month', compute: 'Compute this period', computed: '{count} indicators computed', noData: 'No data',

@@ -15,6 +15,7 @@ export const zhCN = {
       definitions: '定义管理',
       audit: '审计日志',
       indicators: '指标看板',
+      inspections: '实地考察',
       tasks: '待办/已办',
       startProcess: '发起流程',
       logout: '退出',
@@ -272,6 +273,11 @@ export const zhCN = {
       invalidVariables: '流程变量无效',
       noProcesses: '没有可发起的已发布流程',
       parent: '上级流程',
+    },
+    inspections: {
+      title: '实地考察', empty: '没有待考察的网格', grid: '评价网格', indicator: '指标', period: '统计周期', open: '待考察', done: '已完成',
+      points: '评价点位', addPoint: '添加评价点位', pointName: '点位名称', location: '位置（在网格内点选或定位）', note: '备注',
+      yes: '是', no: '否', submit: '提交考察结果', submitted: '考察结果已提交', remove: '删除', checklist: '检查项',
     },
     indicators: {
       title: '指标看板', month: '统计月份', compute: '计算本期', computed: '已计算 {count} 项指标', noData: '暂无数据',
