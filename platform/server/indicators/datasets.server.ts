@@ -12,7 +12,7 @@ import type { DatasetSpec } from '@tongguan/runtime/expr/sql/plan';
 import type { App } from '../app.server.ts';
 
 /** What values are grouped by when a formula is computed per region. */
-export type RegionLevel = 'district' | 'org' | 'grid';
+export type RegionLevel = 'district' | 'org' | 'grid' | 'unit';
 
 export interface Dataset {
   readonly spec: DatasetSpec;
@@ -68,7 +68,7 @@ export function datasetsOf(app: App): Readonly<Record<string, Dataset>> {
     cases: {
       spec: DATASET_SPECS.cases!, table: c, tenantColumn: c.tenantId,
       columns: Object.fromEntries(Object.entries(CASE_FIELDS).map(([name, [, column]]) => [name, column(c)])),
-      regions: { district: c.districtOrgId, org: c.orgId, grid: c.gridId },
+      regions: { district: c.districtOrgId, org: c.orgId, grid: c.gridId, unit: c.responsibleUnitId },
     },
   };
   byApp.set(app.db, datasets);

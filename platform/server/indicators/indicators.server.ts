@@ -29,12 +29,12 @@ export const computeIndicatorInput = z.object({
   /** As written for the indicator's period kind: 2026-03-05, 2026-03, 2026-Q1, 2026. */
   period: z.string().min(4).max(10),
   /** Also compute per district or grid (the indicator must list that region level). */
-  groupBy: z.enum(['district', 'grid']).optional(),
+  groupBy: z.enum(['district', 'grid', 'unit']).optional(),
 });
 
 export const indicatorValuesQuery = z.object({
   period: z.string().min(4).max(10).optional(),
-  regionLevel: z.enum(['city', 'district', 'grid']).optional(),
+  regionLevel: z.enum(['city', 'district', 'grid', 'unit']).optional(),
 });
 
 type ValueRow = App['db']['t']['indicatorValues']['$inferSelect'];
@@ -88,7 +88,8 @@ async function regionsOf(app: App, db: Db, tenantId: string, level: RegionLevel)
     return new Map((await db.select({ id: g.id, name: g.name }).from(g).where(eq(g.tenantId, tenantId))).map((r) => [r.id, r.name]));
   }
   const o = app.db.t.organisations;
-  return new Map((await db.select({ id: o.id, name: o.name }).from(o).where(and(eq(o.tenantId, tenantId), eq(o.level, 'district')))).map((r) => [r.id, r.name]));
+  const which = level === 'unit' ? eq(o.kind, 'responsibleUnit') : eq(o.level, 'district');
+  return new Map((await db.select({ id: o.id, name: o.name }).from(o).where(and(eq(o.tenantId, tenantId), which))).map((r) => [r.id, r.name]));
 }
 
 /** Computes, stores and returns an indicator's values for one period. */
@@ -129,7 +130,7 @@ export interface PublishedIndicator {
  * act for the platform (the scheduler).
  */
 export async function storeValues(
-  app: App, tx: Db, tenantId: string, indicator: PublishedIndicator, period: Period, groupBy: 'district' | 'grid' | undefined, computedBy: string | null,
+  app: App, tx: Db, tenantId: string, indicator: PublishedIndicator, period: Period, groupBy: 'district' | 'grid' | 'unit' | undefined, computedBy: string | null,
 ): Promise<{ rows: ValueRow[]; names: Map<string, string> }> {
   const { content } = indicator;
   const variables = periodVariables(period);
@@ -259,7 +260,7 @@ export async function indicatorValues(app: App, actor: Actor, key: string, raw: 
   )).orderBy(asc(iv.periodStart));
   const visible = rows.filter((row) => can(actor, 'read', 'Indicator', { regionId: row.regionId || null }));
   const names = new Map<string, string>();
-  for (const level of ['district', 'grid'] as const) for (const [id, name] of await regionsOf(app, app.db.read, tenantId, level)) names.set(id, name);
+  for (const level of ['district', 'grid', 'unit'] as const) for (const [id, name] of await regionsOf(app, app.db.read, tenantId, level)) names.set(id, name);
   const out: IndicatorValueOutput[] = [];
   for (const row of visible.reverse()) {
     const rowPeriod = periodContaining(content.period, row.periodStart);
@@ -340,7 +341,8 @@ export async function computeIndicatorsForMonth(app: App, actor: Actor, raw: unk
   for (const [key, content] of keys) {
     if (content.level !== 3 || content.collection !== 'realtime' || !content.formula) continue;
     const period = periodContaining(content.period, month.start);
-    await computeIndicator(app, actor, { key, period: period.label, ...(content.regions.includes('district') ? { groupBy: 'district' } : {}) });
+    const levels = content.regions.filter((r): r is 'district' | 'grid' | 'unit' => r !== 'city');
+    for (const groupBy of levels.length ? levels : [undefined]) await computeIndicator(app, actor, { key, period: period.label, ...(groupBy ? { groupBy } : {}) });
     computed += 1;
   }
   return { computed };

@@ -19,7 +19,7 @@ const HOUR = 3_600_000;
 const MARCH = new Date('2026-03-10T02:00:00Z');
 const FEBRUARY = new Date('2026-02-10T02:00:00Z');
 
-interface CaseHistory { district: string | null; registeredAt: Date | null; status: string; closedLate?: boolean; extensions?: number }
+interface CaseHistory { district: string | null; registeredAt: Date | null; status: string; closedLate?: boolean; extensions?: number; unit?: string }
 
 async function insertCase(history: CaseHistory) {
   const registered = history.registeredAt;
@@ -27,7 +27,7 @@ async function insertCase(history: CaseHistory) {
   const closedAt = history.status === 'closed' && registered ? new Date(registered.getTime() + (history.closedLate ? 48 : 12) * HOUR) : null;
   await t.app.db.transaction((tx) => tx.insert(t.app.db.t.cases).values({
     id: newId(), tenantId: demo, caseNumber: `IND-${newId()}`, source: 'inspector', categoryCode: '0101', categoryKind: 'part', title: 'x', description: 'x',
-    gridId: null, orgId: null, districtOrgId: history.district, responsibleUnitId: null, status: history.status as 'closed', deadlineHours: 24, dueAt,
+    gridId: null, orgId: null, districtOrgId: history.district, responsibleUnitId: history.unit ?? null, status: history.status as 'closed', deadlineHours: 24, dueAt,
     processInstanceId: newId(), reportedAt: registered ?? MARCH, closedAt, updatedAt: MARCH, registeredAt: registered, dispatchedAt: registered,
     handledAt: closedAt, extensionCount: history.extensions ?? 0,
   }));
@@ -112,6 +112,21 @@ describe('computing an indicator', () => {
     expect(codes.slice(0, 3)).toEqual(['1', '1-2', '1-2-1']);
     expect(codes.slice(codes.indexOf('6'), codes.indexOf('6') + 4)).toEqual(['6', '6-1', '6-1-1', '6-1-2']);
     expect(codes.indexOf('6-1-10')).toBeGreaterThan(codes.indexOf('6-1-9'));
+  });
+});
+
+describe('performance per department (绩效评价 by responsible unit)', () => {
+  it('given cases handled by a responsible unit, when 6-1-7 is computed by unit, then that unit gets its rate and units without cases no data', async () => {
+    const unit = await t.orgId('demo-dh-lq-zfzd');
+    await insertCase({ district: east, registeredAt: MARCH, status: 'closed', unit });
+    await insertCase({ district: east, registeredAt: MARCH, status: 'closed', closedLate: true, unit });
+    const res = await compute({ key: '6-1-7', period: '2026-03', groupBy: 'unit' });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const items = await values(res);
+    expect(regionValue(items, unit)).toMatchObject({ regionLevel: 'unit', regionName: '龙泉街道综合执法中队', value: 50, inputs: { onTime: 1, closed: 2 } });
+    const others = items.filter((v) => v.regionLevel === 'unit' && v.regionId !== unit);
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.every((v) => v.status === 'noData')).toBe(true);
   });
 });
 

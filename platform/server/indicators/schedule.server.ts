@@ -40,7 +40,7 @@ export async function computeDueIndicators(app: App): Promise<{ values: number }
       const current = periodContaining(indicator.content.period, now);
       for (const period of [previousPeriod(current), current]) {
         periods.add(`${period.kind}:${period.label}`);
-        const levels = indicator.content.regions.filter((r): r is 'district' | 'grid' => r !== 'city');
+        const levels = indicator.content.regions.filter((r): r is 'district' | 'grid' | 'unit' => r !== 'city');
         await app.db.transaction(async (tx) => {
           for (const groupBy of levels.length ? levels : [undefined]) stored += (await storeValues(app, tx, tenantId, indicator, period, groupBy, null)).rows.length;
         });

@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('scheduled indicator computation', () => {
-  it('given the template indicators, when the schedule runs, then each city gets this month\'s and last month\'s values per city and district, and one audit entry', async () => {
+  it('given the template indicators, when the schedule runs, then each city gets this month\'s and last month\'s values per city, district and responsible unit, and one audit entry', async () => {
     const mark = await t.auditMark();
     const { values } = await computeDueIndicators(t.app);
     expect(values).toBeGreaterThan(0);
@@ -23,7 +23,7 @@ describe('scheduled indicator computation', () => {
     const rows = await t.app.db.read.select({ regionLevel: iv.regionLevel, periodStart: iv.periodStart, status: iv.status, value: iv.value })
       .from(iv).where(and(eq(iv.tenantId, demo), eq(iv.indicatorKey, '6-1-1')));
     expect(new Set(rows.map((r) => r.periodStart.toISOString()))).toEqual(new Set(['2026-01-31T16:00:00.000Z', '2026-02-28T16:00:00.000Z']));
-    expect(new Set(rows.map((r) => r.regionLevel))).toEqual(new Set(['city', 'district']));
+    expect(new Set(rows.map((r) => r.regionLevel))).toEqual(new Set(['city', 'district', 'unit']));
     // 立案数 of a city without cases is 0 (a count), 按期结案率 is no data (0 of 0).
     expect(rows.filter((r) => r.regionLevel === 'city').map((r) => r.value)).toEqual([0, 0]);
     const [rate] = await t.app.db.read.select({ status: iv.status, value: iv.value }).from(iv)

@@ -19,7 +19,8 @@ import { planFormula, type DatasetSpec } from '../expr/sql/plan.ts';
 
 export const COLLECTION_METHODS = ['realtime', 'reported', 'inspection'] as const;
 export const INDICATOR_PERIODS = ['day', 'month', 'quarter', 'year'] as const;
-export const REGION_LEVELS = ['city', 'district', 'grid'] as const;
+/** Whole city, 区/县, unit grid, and responsible unit (处置单位/责任单位, for 绩效评价 per department). */
+export const REGION_LEVELS = ['city', 'district', 'grid', 'unit'] as const;
 
 const key = z.string().regex(/^[\p{L}_][\p{L}\p{N}_]*$/u, '#validation.basisKey').max(60);
 
