@@ -24,6 +24,7 @@ export default [
     route('cases/:id', 'routes/case.tsx'),
     route('indicators', 'routes/indicators.tsx'),
     route('indicators/:key', 'routes/indicator.tsx'),
+    route('evaluation', 'routes/evaluation.tsx'),
     route('inspections', 'routes/inspections.tsx'),
     route('inspections/:id', 'routes/inspection.tsx'),
     route('processes/new', 'routes/process-new.tsx'),

@@ -54,6 +54,19 @@ describe('browser: indicators', () => {
     await p.getByTestId('indicator-history').locator('canvas').waitFor();
   });
 
+  it('given the computed period, when the admin opens 综合评价, then every district is ranked out of the full score', async () => {
+    const p = await suite.openPage();
+    await signIn(p, 'admin');
+    await p.getByTestId('main-menu').getByText('综合评价').click();
+    await p.waitForURL((url) => url.pathname === '/evaluation');
+    await waitForHydration(p);
+    const table = p.getByTestId('evaluation-table');
+    await table.getByText('满分 6').first().waitFor();
+    await table.getByText('东湖区').first().waitFor();
+    expect(await table.locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
+    await p.getByTestId('evaluation-chart').locator('canvas').waitFor();
+  });
+
   it('given a phone-sized screen, when 指挥中心 opens the dashboard, then the cards stack and the page does not scroll sideways', async () => {
     const p = await suite.openPage();
     await signIn(p, 'cc.dispatcher1');

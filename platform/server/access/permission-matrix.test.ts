@@ -104,6 +104,7 @@ const MATRIX: Row[] = [
 
   ['GET', '/api/v1/indicators', '+--++--+ +-'],
   ['GET', '/api/v1/indicators/6-1-7/values', '+--++--+ +-'],
+  ['GET', '/api/v1/evaluations?month=2026-03', '+--++--+ +-'],
   ['POST', '/api/v1/indicators/compute', '+------- +-', { key: '6-1-7', period: '2026-03' }],
   // 平台上报 for the whole city: city-wide rights (a district's staff report for their district only).
   ['POST', '/api/v1/indicators/1-2-1/reports', '+--+---- +-', { period: '2026', values: { inspected: 1, bridges: 2 } }],

@@ -18,7 +18,7 @@ import { workflowRoutes } from './routes/workflow.server.ts';
 import { caseRoutes } from './routes/cases.server.ts';
 import { notificationRoutes } from './routes/notifications.server.ts';
 import { expressionRoutes } from './routes/expressions.server.ts';
-import { indicatorRoutes } from './routes/indicators.server.ts';
+import { evaluationRoutes, indicatorRoutes } from './routes/indicators.server.ts';
 import { indicatorReportRoutes } from './routes/indicator-reports.server.ts';
 import { inspectionRoutes } from './routes/inspections.server.ts';
 
@@ -26,7 +26,7 @@ export function allRoutes(): RouteSpec[] {
   const routes: RouteSpec[] = [];
   routes.push(...systemRoutes(() => routes), ...authRoutes, ...organisationRoutes);
   routes.push(...definitionRoutes, ...dictionaryRoutes, ...parameterRoutes, ...calendarRoutes, ...auditRoutes);
-  routes.push(...userRoutes, ...roleRoutes, ...gridRoutes, ...tokenRoutes, ...workflowRoutes, ...caseRoutes, ...notificationRoutes, ...expressionRoutes, ...indicatorRoutes, ...indicatorReportRoutes, ...inspectionRoutes);
+  routes.push(...userRoutes, ...roleRoutes, ...gridRoutes, ...tokenRoutes, ...workflowRoutes, ...caseRoutes, ...notificationRoutes, ...expressionRoutes, ...indicatorRoutes, ...evaluationRoutes, ...indicatorReportRoutes, ...inspectionRoutes);
   return routes;
 }
 

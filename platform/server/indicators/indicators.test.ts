@@ -130,6 +130,34 @@ describe('performance per department (绩效评价 by responsible unit)', () => 
   });
 });
 
+describe('comprehensive evaluation (综合评价)', () => {
+  it('given March computed by district, when the evaluation is read, then each district earns points per scored indicator, totals and ranks', async () => {
+    for (const key of ['6-1-2', '6-1-4', '6-1-8']) expect((await compute({ key, period: '2026-03', groupBy: 'district' })).status).toBe(200);
+    const res = await t.request('GET', '/api/v1/evaluations?month=2026-03', { token: admin });
+    expect(res.status).toBe(200);
+    const result = (await res.json()) as { maxScore: number; indicators: { key: string }[]; districts: { regionId: string; total: number; rank: number; byIndicator: Record<string, { value: number | null; earned: number }>; missing: string[] }[] };
+    expect(result.maxScore).toBe(6);
+    expect(result.indicators.map((i) => i.key)).toEqual(['6-1-2', '6-1-4', '6-1-8']);
+    const westResult = result.districts.find((d) => d.regionId === west)!;
+    // 西岭区: its one case registered, handled and closed on time, no extension — full marks.
+    expect(westResult).toMatchObject({ total: 6, rank: 1, missing: [] });
+    const eastResult = result.districts.find((d) => d.regionId === east)!;
+    // 东湖区: one case of several extended, far over the 3 % limit of 延期率 (001 Appendix C item 34): no points for it.
+    expect(eastResult.byIndicator['6-1-8']!.value).toBeGreaterThan(3);
+    expect(eastResult.byIndicator['6-1-8']!.earned).toBe(0);
+    expect(eastResult.rank).toBe(2);
+    expect(eastResult.total).toBeLessThan(6);
+    const idle = result.districts.filter((d) => d.regionId !== east && d.regionId !== west);
+    expect(idle.length).toBeGreaterThan(0);
+    for (const district of idle) expect(district).toMatchObject({ total: 0, rank: 3, missing: ['6-1-2', '6-1-4', '6-1-8'] });
+  });
+
+  it('given 东湖区 staff, when they read the evaluation, then only their district is there', async () => {
+    const result = (await (await t.request('GET', '/api/v1/evaluations?month=2026-03', { token: await t.tokenFor('dh.intake') })).json()) as { districts: { regionId: string }[] };
+    expect(result.districts.map((d) => d.regionId)).toEqual([east]);
+  });
+});
+
 describe('bad requests for a computation', () => {
   it('given a period not written as the indicator counts it, when computed, then 422 names the period in Chinese and nothing is stored', async () => {
     const response = await compute({ key: '6-1-1', period: '2026-3' });

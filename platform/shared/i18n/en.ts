@@ -20,6 +20,7 @@ export const en: Shape<typeof zhCN> = {
       audit: 'Audit log',
       indicators: 'Indicators',
       inspections: 'Field inspection',
+      evaluation: 'Evaluation',
       tasks: 'Tasks',
       startProcess: 'Start a process',
       logout: 'Sign out',
@@ -278,6 +279,7 @@ export const en: Shape<typeof zhCN> = {
       noProcesses: 'No published process can be started',
       parent: 'Parent process',
     },
+    evaluation: { title: 'Comprehensive evaluation', month: 'Month', rank: 'Rank', district: 'District', total: 'Total', of: 'out of {max}', missing: 'Missing data', chart: 'District scores', empty: 'No indicator has a score' },
     inspections: {
       title: 'Field inspection', empty: 'No grid waits for inspection', grid: 'Evaluation grid', indicator: 'Indicator', period: 'Period', open: 'To inspect', done: 'Done',
       points: 'Evaluation points', addPoint: 'Add an evaluation point', pointName: 'Point name', location: 'Location (tap in the grid or locate)', note: 'Note',

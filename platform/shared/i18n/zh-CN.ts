@@ -16,6 +16,7 @@ export const zhCN = {
       audit: '审计日志',
       indicators: '指标看板',
       inspections: '实地考察',
+      evaluation: '综合评价',
       tasks: '待办/已办',
       startProcess: '发起流程',
       logout: '退出',
@@ -274,6 +275,7 @@ export const zhCN = {
       noProcesses: '没有可发起的已发布流程',
       parent: '上级流程',
     },
+    evaluation: { title: '综合评价', month: '评价月份', rank: '排名', district: '区/县', total: '总分', of: '满分 {max}', missing: '缺数据', chart: '各区得分', empty: '没有设定分值的指标' },
     inspections: {
       title: '实地考察', empty: '没有待考察的网格', grid: '评价网格', indicator: '指标', period: '统计周期', open: '待考察', done: '已完成',
       points: '评价点位', addPoint: '添加评价点位', pointName: '点位名称', location: '位置（在网格内点选或定位）', note: '备注',

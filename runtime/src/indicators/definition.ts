@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { createEnvironment } from '../expr/environment.ts';
 import { ExprError, type Diagnostic } from '../expr/errors.ts';
 import { check } from '../expr/checker.ts';
+import { compile } from '../expr/compile.ts';
 import { parse } from '../expr/parser.ts';
 import { t, type ExprType } from '../expr/types.ts';
 import { planFormula, type DatasetSpec } from '../expr/sql/plan.ts';
@@ -51,7 +52,10 @@ export const indicatorContentSchema = z.object({
   target: z.object({ operator: z.enum(['>=', '<=']), value: z.number() }).optional(),
   bands: z.array(z.object({ status: z.enum(['good', 'fair', 'poor']), min: z.number().optional(), max: z.number().optional() })).max(10).optional(),
   score: z.number().min(0).max(1000).optional(),
+  /** 评分方法 as text, for people. */
   scoring: z.string().max(2000).optional(),
+  /** 评分方法 as a formula over `value`, `target` and `score` giving the points earned; absent: the default rule (docs/indicators.md). */
+  scoringFormula: z.string().min(1).max(2000).optional(),
   period: z.enum(INDICATOR_PERIODS),
   regions: z.array(z.enum(REGION_LEVELS)).min(1).default(['city', 'district']),
   /** Rules a report must meet beyond each input's range, e.g. `inspected <= bridges`, naming the input to blame. */
@@ -90,6 +94,32 @@ export function basisType(source: IndicatorContent['basis'][number]['source']): 
   return source === 'inspection' ? INSPECTION_TYPE : t.number;
 }
 
+/** What a scoring formula reads: the indicator's value (null = no data), its target value and its full score. */
+export const SCORING_ENVIRONMENT = createEnvironment({ variables: { value: t.number, target: t.number, score: t.number } });
+
+/**
+ * Points an indicator earns (综合评价): its scoring formula when it has one, else the default rule —
+ * no data earns 0; without a target the full score; "≥ T" earns score × min(1, value / T); "≤ T"
+ * earns the full score up to T and loses it linearly, nothing at 2T. Never negative, never above the score.
+ */
+export function earnedPoints(content: IndicatorContent, value: number | null): number {
+  const score = content.score ?? 0;
+  if (value === null) return 0;
+  const target = content.target;
+  let earned: number;
+  if (content.scoringFormula) {
+    const result = compile(content.scoringFormula, { environment: SCORING_ENVIRONMENT, expectedType: t.number }).evaluate({ value, target: target?.value ?? null, score });
+    earned = typeof result === 'number' ? result : 0;
+  } else if (!target) {
+    earned = score;
+  } else if (target.operator === '>=') {
+    earned = target.value <= 0 ? score : score * Math.min(1, value / target.value);
+  } else {
+    earned = value <= target.value ? score : score * Math.max(0, 1 - (value - target.value) / Math.max(target.value, Number.EPSILON));
+  }
+  return Math.round(Math.min(score, Math.max(0, earned)) * 100) / 100;
+}
+
 /** The period being computed, as formulas see it. */
 export const PERIOD_TYPE: ExprType = t.record({ start: t.datetime, end: t.datetime, kind: t.string });
 
@@ -124,6 +154,11 @@ export function checkIndicatorFormulas(content: IndicatorContent, datasets: Read
     if (parsed.ast === undefined) report(['checks', i, 'rule'], parsed.diagnostics);
     else report(['checks', i, 'rule'], check(parsed.ast, inputs, { expectedType: t.boolean }).diagnostics);
   });
+  if (content.scoringFormula) {
+    const parsed = parse(content.scoringFormula);
+    if (parsed.ast === undefined) report(['scoringFormula'], parsed.diagnostics);
+    else report(['scoringFormula'], check(parsed.ast, SCORING_ENVIRONMENT, { expectedType: t.number }).diagnostics);
+  }
   if (content.formula) {
     const variables: Record<string, ExprType> = { period: PERIOD_TYPE };
     for (const item of content.basis) variables[item.key] = basisType(item.source);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../define.server.ts';
 import { computeIndicator, computeIndicatorInput, indicatorValues, indicatorValuesQuery, listIndicators } from '../../indicators/indicators.server.ts';
+import { evaluationQuery, evaluationResults } from '../../indicators/evaluation.server.ts';
 
 const indicatorSummary = z.object({
   key: z.string(), code: z.string(), name: z.string(), unit: z.string().nullable(), level: z.number().int(), parentCode: z.string().nullable(),
@@ -37,5 +38,24 @@ export const indicatorRoutes = [
     body: computeIndicatorInput,
     response: z.object({ indicator: indicatorSummary, values: z.array(indicatorValue) }), errors: [401, 403, 404, 422],
     handler: ({ app, actor, body }) => computeIndicator(app, actor, body),
+  }),
+];
+
+export const evaluationRoutes = [
+  defineRoute({
+    method: 'GET', path: '/api/v1/evaluations', permission: { action: 'read', subject: 'Indicator' }, tag: 'indicators',
+    summary: '综合评价: a month\'s evaluation result — each district\'s points per scored indicator, total and rank',
+    description: 'From the stored indicator values (compute them first); an indicator without a value for a district earns nothing and is listed under `missing`.',
+    query: evaluationQuery,
+    response: z.object({
+      month: z.string(), maxScore: z.number(),
+      indicators: z.array(z.object({ key: z.string(), code: z.string(), name: z.string(), unit: z.string().nullable(), score: z.number(), period: z.string() })),
+      districts: z.array(z.object({
+        regionId: z.string(), name: z.string(), total: z.number(), rank: z.number().int(),
+        byIndicator: z.record(z.string(), z.object({ value: z.number().nullable(), earned: z.number() })), missing: z.array(z.string()),
+      })),
+    }),
+    errors: [401, 403, 422],
+    handler: ({ app, actor, query }) => evaluationResults(app, actor, query),
   }),
 ];
