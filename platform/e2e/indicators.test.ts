@@ -52,6 +52,9 @@ describe('browser: indicators', () => {
     expect(await p.getByTestId('indicator-formula').innerText()).toBe('registered');
     expect(await p.getByTestId('basis-registered').innerText()).toBe('1');
     await p.getByTestId('indicator-history').locator('canvas').waitFor();
+    // The districts coloured by their value, drawn from the seeded grids.
+    await p.getByTestId('choropleth-legend').waitFor();
+    await p.locator('[data-testid="grid-map"][data-ready="true"] .leaflet-overlay-pane path').first().waitFor({ state: 'attached' });
   });
 
   it('given the computed period, when the admin opens 综合评价, then every district is ranked out of the full score', async () => {

@@ -31,6 +31,8 @@ interface Props {
   point?: MapPoint | null;
   /** Makes the map a picker: a tap or click anywhere (grids included) sets the point. */
   onPick?: (point: MapPoint) => void;
+  /** Per grid id: fill colour and popup text (a choropleth); grids without one keep the default look. */
+  fills?: Readonly<Record<string, { color: string; text: string }>>;
 }
 
 interface Loaded {
@@ -52,7 +54,7 @@ const FALLBACK_CENTER: [number, number] = [36.66, 117.0];
 const POINT_ZOOM = 16;
 const POINT_PANE = 'tgPoint';
 
-export function GridMap({ grids, basemapUrl, height = 360, point = null, onPick }: Props) {
+export function GridMap({ grids, basemapUrl, height = 360, point = null, onPick, fills }: Props) {
   const t = useT();
   const container = useRef<HTMLDivElement>(null);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
@@ -99,11 +101,13 @@ export function GridMap({ grids, basemapUrl, height = 360, point = null, onPick 
     const bounds = L.latLngBounds([]);
     for (const grid of grids) {
       // A picker's grids let taps through to the map (no popups in the way of setting the point).
-      const polygon = L.geoJSON(grid.geometry as GeoJSON.Polygon, { interactive: !picking, style: { color: '#1f5fbf', weight: 1, fillOpacity: 0.12 } });
-      polygon.bindTooltip(grid.code, { permanent: true, direction: 'center', className: 'tg-grid-label' });
+      const fill = fills?.[grid.id];
+      const style = fill ? { color: '#595959', weight: 0.5, fillColor: fill.color, fillOpacity: 0.75 } : { color: '#1f5fbf', weight: 1, fillOpacity: 0.12 };
+      const polygon = L.geoJSON(grid.geometry as GeoJSON.Polygon, { interactive: !picking, style });
+      if (!fill) polygon.bindTooltip(grid.code, { permanent: true, direction: 'center', className: 'tg-grid-label' });
       if (!picking) {
         const popup = document.createElement('div');
-        popup.textContent = `${grid.code} ${grid.name}`;
+        popup.textContent = fill ? fill.text : `${grid.code} ${grid.name}`;
         polygon.bindPopup(popup);
       }
       polygon.addTo(layer);
@@ -112,7 +116,7 @@ export function GridMap({ grids, basemapUrl, height = 360, point = null, onPick 
     }
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16] });
     refreshLabels();
-  }, [loaded, grids, picking]);
+  }, [loaded, grids, picking, fills]);
 
   const lng = point?.lng;
   const lat = point?.lat;

@@ -5,7 +5,9 @@ import type { EChartsOption } from 'echarts';
 import type { Route } from './+types/indicator';
 import { requirePermission } from '../lib/guard.server.ts';
 import { orRespond } from '../lib/action.server.ts';
-import { indicatorDetail, type IndicatorValueOutput } from '../../server/indicators/indicators.server.ts';
+import { gridsByDistrict, indicatorDetail, type IndicatorValueOutput } from '../../server/indicators/indicators.server.ts';
+import { getParameterValue } from '../../server/services/parameters.server.ts';
+import { IndicatorChoropleth } from '../components/indicator-choropleth.tsx';
 import { useT } from '../lib/i18n.tsx';
 import { useDateFormat } from '../lib/format.ts';
 import { pageTitle } from '../lib/meta.ts';
@@ -16,11 +18,15 @@ export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, 'ui.
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const actor = await requirePermission(request, context, 'read', 'Indicator');
-  return orRespond(actor.locale, () => indicatorDetail(context.app, actor, params.key));
+  return orRespond(actor.locale, async () => ({
+    ...(await indicatorDetail(context.app, actor, params.key)),
+    grids: await gridsByDistrict(context.app, actor),
+    basemapUrl: await getParameterValue(context.app, actor.principal.tenantId, 'map.basemapUrl'),
+  }));
 }
 
 export default function Indicator({ loaderData }: Route.ComponentProps) {
-  const { indicator, values } = loaderData;
+  const { indicator, values, grids, basemapUrl } = loaderData;
   const t = useT();
   const { dateTime } = useDateFormat();
   const ownLevel = values.some((v) => v.regionLevel === 'city') ? 'city' : 'district';
@@ -74,6 +80,7 @@ export default function Indicator({ loaderData }: Route.ComponentProps) {
       </Card>
       {districts.length ? (
         <Card size="small" title={`${t('ui.indicators.ranking')}（${latestPeriod}）`}>
+          {grids.length ? <IndicatorChoropleth grids={grids} values={districts} unit={indicator.unit} basemapUrl={basemapUrl} /> : null}
           <EChart option={rankingChart} height={Math.max(160, districts.length * 36)} testId="indicator-ranking" />
           <Table<IndicatorValueOutput> size="small" rowKey={(v) => v.regionId ?? 'city'} pagination={false} dataSource={districts} data-testid="indicator-districts" columns={[
             { title: '#', key: 'rank', width: 48, render: (_, __, index) => index + 1 },

@@ -355,3 +355,19 @@ export async function indicatorDetail(app: App, actor: Actor, key: string): Prom
   const content = indicatorContentSchema.parse(definition.content);
   return { indicator: summaryOf(key, definition.version, content), values: await indicatorValues(app, actor, key, {}) };
 }
+
+/** The grids the caller may see, each with the district it lies in (a choropleth by district is drawn with them). */
+export async function gridsByDistrict(app: App, actor: Actor): Promise<{ id: string; code: string; name: string; geometry: { type: 'Polygon'; coordinates: number[][][] }; districtId: string | null }[]> {
+  if (!can(actor, 'read', 'Grid')) return [];
+  const { tenantId } = actor.principal;
+  const o = app.db.t.organisations;
+  const orgs = await app.db.read.select({ id: o.id, path: o.path, level: o.level }).from(o).where(eq(o.tenantId, tenantId));
+  const districts = new Set(orgs.filter((org) => org.level === 'district').map((org) => org.id));
+  const pathOf = new Map(orgs.map((org) => [org.id, org.path]));
+  const g = app.db.t.grids;
+  const grids = await app.db.read.select({ id: g.id, code: g.code, name: g.name, geometry: g.geometry, orgId: g.orgId }).from(g).where(eq(g.tenantId, tenantId)).orderBy(asc(g.code));
+  return grids.filter((grid) => can(actor, 'read', 'Grid', { id: grid.id, orgId: grid.orgId })).map((grid) => ({
+    id: grid.id, code: grid.code, name: grid.name, geometry: grid.geometry as { type: 'Polygon'; coordinates: number[][][] },
+    districtId: (pathOf.get(grid.orgId) ?? '').split('/').find((id) => districts.has(id)) ?? null,
+  }));
+}
