@@ -112,7 +112,8 @@ const MATRIX: Row[] = [
   ['POST', '/api/v1/indicator-reports/{nowhere}/review', '+------- +-', { approved: true }],
   ['POST', '/api/v1/indicators/4-2-1/inspections', '+------- +-', { period: '2026-Q1', perDistrict: 1 }],
   ['GET', '/api/v1/inspection-tasks', '+-++++-+ +-'],
-  ['POST', '/api/v1/inspection-tasks/{nowhere}/results', '+--+++-- +-', { points: [{ name: 'p', location: { lng: 117, lat: 36.6 }, checks: {} }] }],
+  // Only 监督员 record inspections: the districts they score may not inspect themselves.
+  ['POST', '/api/v1/inspection-tasks/{nowhere}/results', '-----+-- --', { points: [{ name: 'p', location: { lng: 117, lat: 36.6 }, checks: {} }] }],
 
   ['GET', '/api/v1/cases', '+--+++++ +-'],
   ['POST', '/api/v1/cases', '+--++++- +-', {}],

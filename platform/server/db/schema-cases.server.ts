@@ -42,7 +42,7 @@ export function defineCaseSchema(k: SchemaKit) {
     // the case status sync after every step of its process.
     /** First 受理立案. */
     registeredAt: k.timestamp('registered_at'),
-    /** Latest 派遣 (a 重新派遣 after 退回 or 返工 moves it). */
+    /** Latest 派遣 (a 重新派遣 after 退回 moves it; 返工 goes back to the unit without a new dispatch). */
     dispatchedAt: k.timestamp('dispatched_at'),
     /** Latest 处理反馈. */
     handledAt: k.timestamp('handled_at'),

@@ -14,7 +14,7 @@ export function defineIndicatorSchema(k: SchemaKit) {
     indicatorKey: k.text('indicator_key').notNull(),
     definitionId: k.text('definition_id').notNull(),
     definitionVersion: k.int('definition_version').notNull(),
-    /** city | district | grid */
+    /** city | district | grid | unit (responsible unit) */
     regionLevel: k.text('region_level').notNull(),
     /** The organisation or grid id; '' for the whole city (so the unique key holds on both dialects). */
     regionId: k.text('region_id').notNull(),

@@ -49,11 +49,12 @@ export async function evaluationResults(app: App, actor: Actor, raw: unknown): P
     .sort(([, a], [, b]) => a.code.localeCompare(b.code, 'en', { numeric: true }));
   const periods = new Map(scored.map(([key, c]) => [key, periodContaining(c.period, month.start)] as const));
   const o = app.db.t.organisations;
-  const districts = (await app.db.read.select({ id: o.id, name: o.name }).from(o).where(and(eq(o.tenantId, tenantId), eq(o.level, 'district'))))
-    .filter((district) => can(actor, 'read', 'Indicator', { regionId: district.id }));
+  // Ranked among all the city's districts; who may read which district's result is decided after.
+  const districts = await app.db.read.select({ id: o.id, name: o.name }).from(o).where(and(eq(o.tenantId, tenantId), eq(o.level, 'district')));
   const iv = app.db.t.indicatorValues;
   const rows = scored.length && districts.length ? await app.db.read.select({ key: iv.indicatorKey, regionId: iv.regionId, periodKind: iv.periodKind, periodStart: iv.periodStart, value: iv.value })
-    .from(iv).where(and(eq(iv.tenantId, tenantId), eq(iv.regionLevel, 'district'), inArray(iv.indicatorKey, scored.map(([key]) => key)))) : [];
+    .from(iv).where(and(eq(iv.tenantId, tenantId), eq(iv.regionLevel, 'district'), inArray(iv.indicatorKey, scored.map(([key]) => key)),
+      inArray(iv.periodStart, [...new Set([...periods.values()].map((p) => p.start.getTime()))].map((ms) => new Date(ms))))) : [];
   const valueOf = (key: string, regionId: string) => {
     const period = periods.get(key)!;
     const row = rows.find((r) => r.key === key && r.regionId === regionId && r.periodKind === period.kind && r.periodStart.getTime() === period.start.getTime());
@@ -75,10 +76,11 @@ export async function evaluationResults(app: App, actor: Actor, raw: unknown): P
   }).sort((a, b) => b.total - a.total || a.name.localeCompare(b.name, 'zh-CN'));
   // Equal totals share a rank (1, 2, 2, 4).
   results.forEach((result, i) => { result.rank = i > 0 && result.total === results[i - 1]!.total ? results[i - 1]!.rank : i + 1; });
+  const visible = results.filter((result) => can(actor, 'read', 'Indicator', { regionId: result.regionId }));
   return {
     month: month.label,
     maxScore: scored.reduce((sum, [, c]) => sum + (c.score ?? 0), 0),
     indicators: scored.map(([key, c]) => ({ key, code: c.code, name: c.name, unit: c.unit ?? null, score: c.score ?? 0, period: periods.get(key)!.label })),
-    districts: results,
+    districts: visible,
   };
 }

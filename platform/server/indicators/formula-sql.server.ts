@@ -6,7 +6,7 @@
  * registry, never from formula text.
  */
 import { eq, sql, type SQL } from 'drizzle-orm';
-import { Duration, type ExprValue, type Variables } from '@tongguan/runtime/expr/index';
+import { DEFAULT_TIME_ZONE, Duration, parseDatetime, parseIsoDuration, type ExprValue, type Variables } from '@tongguan/runtime/expr/index';
 import { planFormula, type FormulaPlan, type SqlAggregate, type SqlNode } from '@tongguan/runtime/expr/sql/plan';
 import type { EvaluationContext } from '@tongguan/runtime/expr/index';
 import type { ExprType } from '@tongguan/runtime/expr/index';
@@ -202,6 +202,8 @@ class Renderer {
   }
 
   private membership(item: SQL, list: ExprValue): SQL {
+    // A null list: membership is unknown, as in the language.
+    if (list === null) return sql`NULL`;
     const items = Array.isArray(list) ? (list as ExprValue[]) : [];
     const values = items.filter((value) => value !== null);
     const withNull = values.length < items.length;
@@ -212,8 +214,12 @@ class Renderer {
   }
 
   /** A bound value, typed for PostgreSQL (which cannot infer `$1 - $2`) and encoded for SQLite. */
-  private param(value: ExprValue, type: ExprType | undefined): SQL {
-    if (value === null) return sql`NULL`;
+  private param(raw: ExprValue, type: ExprType | undefined): SQL {
+    if (raw === null) return sql`NULL`;
+    // Quoted ISO text standing for a date-time or a duration (the planner typed it so).
+    const value = typeof raw === 'string' && type?.kind === 'datetime' ? parseDatetime(raw, DEFAULT_TIME_ZONE) ?? raw
+      : typeof raw === 'string' && type?.kind === 'duration' ? parseIsoDuration(raw) ?? raw : raw;
+    if (typeof value === 'string' && (type?.kind === 'datetime' || type?.kind === 'duration')) throw new Error(`"${value}" is not a ${type.kind}`);
     if (value instanceof Date) return this.pg ? sql`CAST(${value.toISOString()} AS TIMESTAMPTZ)` : sql`${value.getTime()}`;
     if (value instanceof Duration) return this.pg ? sql`CAST(${value.millis} AS DOUBLE PRECISION)` : sql`${value.millis}`;
     if (typeof value === 'boolean') return this.pg ? sql`CAST(${value} AS BOOLEAN)` : sql`${value ? 1 : 0}`;

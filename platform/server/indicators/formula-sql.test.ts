@@ -120,6 +120,10 @@ const FORMULAS = [
   'MAX(MAP(cases, c => c.status))',
   'COUNT(cases, c => COALESCE(c.gridId, c.districtId, "none") == "none")',
   'PERCENT(COUNT(cases, c => c.registeredAt != null && c.returns == 0), COUNT(cases, c => c.registeredAt != null))',
+  // Quoted ISO text beside a datetime or a duration is converted, as in memory.
+  'COUNT(cases, c => c.reportedAt >= "2026-02-20T00:00:00+08:00")',
+  'COUNT(cases, c => c.closedAt - c.reportedAt <= "PT72H")',
+  'COUNT(cases, c => "2026-02-25" < c.reportedAt)',
   'SUM(cases, c => c.supervisions)',
 ];
 
@@ -185,6 +189,11 @@ describe('formulas that cannot run in the database are refused with the place an
     expect(formula.slice(error.start, error.end)).toBe('CONTAINS(c.source, "hot")');
     expect(error.messageIn('en')).toContain('CONTAINS');
     expect(error.messageIn('zh-CN')).toContain('无法在数据库中计算');
+  });
+
+  it('given `in` with text on the right (a substring test) or a date constant, when planned, then each is refused', () => {
+    expect(refusal('COUNT(cases, c => c.category in "010203")').params.reason).toBe('listValue');
+    expect(refusal('COUNT(cases, c => c.reportedAt == TODAY())').params.reason).toBe('valueType');
   });
 
   it('given % on row values, when planned, then it is refused (SQL remainders differ from the language\'s)', () => {

@@ -5,7 +5,7 @@
  * database (formula-sql.server.ts); reported and inspection items have no data until entered,
  * which makes the value "no data" — never NaN, Infinity or a made-up 0.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { compile, createEnvironment, t as types, type ExprValue } from '@tongguan/runtime/expr/index';
 import { basisType, indicatorContentSchema, PERIOD_TYPE, type IndicatorContent } from '@tongguan/runtime/indicators/definition';
@@ -243,6 +243,9 @@ const compareCodes = (a: string, b: string) => {
   return 0;
 };
 
+/** At most this many values per answer (newest periods first): a grid-level indicator over years is large. */
+const VALUES_LIMIT = 2000;
+
 /** Stored values of one indicator, newest period first; a district's staff see their districts'. */
 export async function indicatorValues(app: App, actor: Actor, key: string, raw: unknown): Promise<IndicatorValueOutput[]> {
   assertCan(actor, 'read', 'Indicator');
@@ -253,28 +256,31 @@ export async function indicatorValues(app: App, actor: Actor, key: string, raw: 
   const period = query.period ? parsePeriod(content.period, query.period) : undefined;
   if (query.period && !period) throw new AppError('validation_failed', {}, { fields: [{ field: 'period', message: '#validation.periodLabel' }] });
   const iv = app.db.t.indicatorValues;
-  const rows = await app.db.read.select().from(iv).where(and(
-    eq(iv.tenantId, tenantId), eq(iv.indicatorKey, key),
-    period ? eq(iv.periodStart, period.start) : undefined,
+  const where = (starts?: Date[]) => and(
+    eq(iv.tenantId, tenantId), eq(iv.indicatorKey, key), eq(iv.periodKind, content.period),
+    starts ? inArray(iv.periodStart, starts) : undefined,
     query.regionLevel ? eq(iv.regionLevel, query.regionLevel) : undefined,
-  )).orderBy(asc(iv.periodStart));
-  const visible = rows.filter((row) => can(actor, 'read', 'Indicator', { regionId: row.regionId || null }));
+  );
+  const rows = (await app.db.read.select().from(iv).where(where(period ? [period.start] : undefined)).orderBy(desc(iv.periodStart), asc(iv.regionLevel)).limit(VALUES_LIMIT))
+    .filter((row) => can(actor, 'read', 'Indicator', { regionId: row.regionId || null }));
+  // 环比 and 同比 from the periods before, whether or not they are in this answer.
+  const periodsOf = new Map(rows.map((row) => [row.periodStart.getTime(), periodContaining(content.period, row.periodStart)] as const));
+  const comparisonStarts = [...new Set([...periodsOf.values()].flatMap((p) => [previousPeriod(p).start.getTime(), samePeriodLastYear(p).start.getTime()]))].map((ms) => new Date(ms));
+  const earlier = comparisonStarts.length
+    ? await app.db.read.select({ regionLevel: iv.regionLevel, regionId: iv.regionId, periodStart: iv.periodStart, value: iv.value }).from(iv).where(where(comparisonStarts))
+    : [];
+  const index = new Map(earlier.map((e) => [`${e.regionLevel}|${e.regionId}|${e.periodStart.getTime()}`, e.value] as const));
+  const at = (row: ValueRow, start: Date) => index.get(`${row.regionLevel}|${row.regionId}|${start.getTime()}`) ?? null;
   const names = new Map<string, string>();
   for (const level of ['district', 'grid', 'unit'] as const) for (const [id, name] of await regionsOf(app, app.db.read, tenantId, level)) names.set(id, name);
-  const out: IndicatorValueOutput[] = [];
-  for (const row of visible.reverse()) {
-    const rowPeriod = periodContaining(content.period, row.periodStart);
-    const label = rowPeriod.label;
-    const prev = previousPeriod(rowPeriod);
-    const yearAgo = samePeriodLastYear(rowPeriod);
-    const at = (start: Date) => rows.find((r) => r.regionLevel === row.regionLevel && r.regionId === row.regionId && r.periodStart.getTime() === start.getTime())?.value ?? null;
-    out.push({
+  return rows.map((row) => {
+    const rowPeriod = periodsOf.get(row.periodStart.getTime())!;
+    return {
       regionLevel: row.regionLevel, regionId: row.regionId || null, regionName: row.regionId ? names.get(row.regionId) ?? null : null,
-      period: label, value: row.value, status: row.status, previous: at(prev.start), lastYear: at(yearAgo.start),
+      period: rowPeriod.label, value: row.value, status: row.status, previous: at(row, previousPeriod(rowPeriod).start), lastYear: at(row, samePeriodLastYear(rowPeriod).start),
       inputs: row.inputs, computedAt: row.computedAt.toISOString(), definitionVersion: row.definitionVersion,
-    });
-  }
-  return out;
+    };
+  });
 }
 
 export interface DashboardCard extends IndicatorSummary {

@@ -99,6 +99,9 @@ describe('computing an indicator', () => {
   it('given stored values, when read back, then they list newest first; a district\'s staff see only their district; a handler is refused', async () => {
     const all = (await (await t.request('GET', '/api/v1/indicators/6-1-7/values', { token: admin })).json()) as { items: IndicatorValueOutput[] };
     expect(all.items[0]!.period).toBe('2026-03');
+    // Asked for one period, the 环比 still comes from the period before.
+    const march = (await (await t.request('GET', '/api/v1/indicators/6-1-7/values?period=2026-03&regionLevel=city', { token: admin })).json()) as { items: IndicatorValueOutput[] };
+    expect(march.items).toEqual([expect.objectContaining({ period: '2026-03', value: 80, previous: 0 })]);
     expect(all.items.some((v) => v.period === '2026-02')).toBe(true);
     const staff = (await (await t.request('GET', '/api/v1/indicators/6-1-7/values', { token: await t.tokenFor('dh.intake') })).json()) as { items: IndicatorValueOutput[] };
     expect(staff.items.length).toBeGreaterThan(0);
@@ -152,9 +155,10 @@ describe('comprehensive evaluation (综合评价)', () => {
     for (const district of idle) expect(district).toMatchObject({ total: 0, rank: 3, missing: ['6-1-2', '6-1-4', '6-1-8'] });
   });
 
-  it('given 东湖区 staff, when they read the evaluation, then only their district is there', async () => {
-    const result = (await (await t.request('GET', '/api/v1/evaluations?month=2026-03', { token: await t.tokenFor('dh.intake') })).json()) as { districts: { regionId: string }[] };
+  it('given 东湖区 staff, when they read the evaluation, then only their district is there, with its rank among all districts', async () => {
+    const result = (await (await t.request('GET', '/api/v1/evaluations?month=2026-03', { token: await t.tokenFor('dh.intake') })).json()) as { districts: { regionId: string; rank: number }[] };
     expect(result.districts.map((d) => d.regionId)).toEqual([east]);
+    expect(result.districts[0]!.rank).toBe(2);
   });
 });
 

@@ -6,10 +6,10 @@
  * a checklist item left out or an answer that is not yes/no is refused naming the field.
  */
 import { randomInt } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { indicatorContentSchema, type IndicatorContent } from '@tongguan/runtime/indicators/definition';
-import { parsePeriod, periodContaining, type Period } from '@tongguan/runtime/indicators/period';
+import { indicatorContentSchema } from '@tongguan/runtime/indicators/definition';
+import { parsePeriod, periodContaining, type Period, type PeriodKind } from '@tongguan/runtime/indicators/period';
 import type { App, Actor } from '../app.server.ts';
 import { assertCan, can } from '../access/guard.server.ts';
 import { auditAs } from '../audit/audit.server.ts';
@@ -45,9 +45,10 @@ export interface InspectionTaskOutput {
   checklist: string[]; status: TaskRow['status']; points: TaskRow['points']; createdAt: string; completedAt: string | null; completedBy: string | null;
 }
 
-function toOutput(row: TaskRow, kind: IndicatorContent['period'], gridName: string | null): InspectionTaskOutput {
+/** Labelled by the task's own period kind: a later version of the indicator (or its retirement) does not relabel it. */
+function toOutput(row: TaskRow, gridName: string | null): InspectionTaskOutput {
   return {
-    id: row.id, indicatorKey: row.indicatorKey, basisKey: row.basisKey, period: periodContaining(kind, row.periodStart).label, gridId: row.gridId, gridName,
+    id: row.id, indicatorKey: row.indicatorKey, basisKey: row.basisKey, period: periodContaining(row.periodKind as PeriodKind, row.periodStart).label, gridId: row.gridId, gridName,
     districtOrgId: row.districtOrgId, checklist: row.checklist, status: row.status, points: row.points, createdAt: row.createdAt.toISOString(),
     completedAt: row.completedAt?.toISOString() ?? null, completedBy: row.completedBy,
   };
@@ -111,33 +112,34 @@ export async function sampleInspections(app: App, actor: Actor, key: string, raw
       detail: { key, period: period.label, perDistrict: input.perDistrict, tasks: created.map((task) => task.id) },
     }, now);
     const names = new Map(grids.map((grid) => [grid.id, grid.name]));
-    return created.map((row) => toOutput(row, content.period, names.get(row.gridId) ?? null));
+    return created.map((row) => toOutput(row, names.get(row.gridId) ?? null));
   });
 }
 
-/** Tasks the caller may work on or follow: those in grids within their data scope. */
+/** Tasks the caller may work on or follow: those in grids within their data scope, newest first. */
 export async function listInspectionTasks(app: App, actor: Actor, raw: unknown): Promise<InspectionTaskOutput[]> {
   assertCan(actor, 'read', 'Grid');
   const query = parseInput(inspectionQuery, raw);
   const { tenantId } = actor.principal;
   const it = app.db.t.inspectionTasks;
   const g = app.db.t.grids;
-  const rows = await app.db.read.select({ task: it, gridName: g.name }).from(it).innerJoin(g, eq(g.id, it.gridId)).where(and(
-    eq(it.tenantId, tenantId), query.status ? eq(it.status, query.status) : undefined, query.key ? eq(it.indicatorKey, query.key) : undefined,
-  )).orderBy(asc(it.createdAt), asc(it.id)).limit(1000);
-  const kinds = new Map<string, IndicatorContent['period']>();
-  const out: InspectionTaskOutput[] = [];
-  for (const { task, gridName } of rows) {
-    if (!can(actor, 'read', 'Grid', { id: task.gridId, orgId: task.orgId })) continue;
-    if (!kinds.has(task.indicatorKey)) kinds.set(task.indicatorKey, (await inspectionIndicator(app, tenantId, task.indicatorKey)).content.period);
-    out.push(toOutput(task, kinds.get(task.indicatorKey)!, gridName));
-  }
-  return out;
+  // The grids in scope first, so the limit applies to what the caller may see.
+  const grids = (await app.db.read.select({ id: g.id, orgId: g.orgId, name: g.name }).from(g).where(eq(g.tenantId, tenantId)))
+    .filter((grid) => can(actor, 'read', 'Grid', { id: grid.id, orgId: grid.orgId }));
+  if (!grids.length) return [];
+  const names = new Map(grids.map((grid) => [grid.id, grid.name]));
+  const rows = await app.db.read.select().from(it).where(and(
+    eq(it.tenantId, tenantId), inArray(it.gridId, [...names.keys()]),
+    query.status ? eq(it.status, query.status) : undefined, query.key ? eq(it.indicatorKey, query.key) : undefined,
+  )).orderBy(desc(it.createdAt), asc(it.id)).limit(1000);
+  return rows.map((row) => toOutput(row, names.get(row.gridId) ?? null));
 }
 
 /** Records the evaluation points of an open task (an inspector of the grid, on the spot). */
 export async function submitInspection(app: App, actor: Actor, id: string, raw: unknown): Promise<InspectionTaskOutput> {
   assertCan(actor, 'create', 'Indicator');
+  // Field inspection is the 监督员's: the districts it scores report their own data, but may not inspect themselves.
+  if (!actor.principal.positions.includes('inspector')) throw new AppError('forbidden');
   const input = parseInput(resultsInput, raw);
   const { tenantId, userId } = actor.principal;
   const it = app.db.t.inspectionTasks;
@@ -162,10 +164,12 @@ export async function submitInspection(app: App, actor: Actor, id: string, raw: 
     });
     if (fields.length) throw new AppError('validation_failed', {}, { fields });
     const now = app.now();
-    await tx.update(it).set({ status: 'done', points, completedAt: now, completedBy: userId }).where(eq(it.id, id));
+    // Only while still open: of two inspectors submitting at once (PostgreSQL), one wins and the other gets 409.
+    const updated = await tx.update(it).set({ status: 'done', points, completedAt: now, completedBy: userId })
+      .where(and(eq(it.id, id), eq(it.status, 'open'))).returning({ id: it.id });
+    if (!updated.length) throw conflict('inspection', 'the inspection is already done');
     await auditAs(app, tx, actor, { action: 'update', objectType: 'inspection', objectId: id, before: { status: 'open' }, after: { status: 'done', points } }, now);
-    const { content } = await inspectionIndicator(app, tenantId, task.indicatorKey, tx);
-    return toOutput({ ...task, status: 'done', points, completedAt: now, completedBy: userId }, content.period, grid.name);
+    return toOutput({ ...task, status: 'done', points, completedAt: now, completedBy: userId }, grid.name);
   });
 }
 
@@ -196,8 +200,7 @@ export async function getInspectionTask(app: App, actor: Actor, id: string): Pro
   const g = app.db.t.grids;
   const [row] = await app.db.read.select({ task: it, grid: g }).from(it).innerJoin(g, eq(g.id, it.gridId)).where(and(eq(it.tenantId, tenantId), eq(it.id, id)));
   if (!row || !can(actor, 'read', 'Grid', { id: row.task.gridId, orgId: row.task.orgId })) throw notFound('inspection');
-  const { content } = await inspectionIndicator(app, tenantId, row.task.indicatorKey);
-  return { task: toOutput(row.task, content.period, row.grid.name), grid: { id: row.grid.id, code: row.grid.code, name: row.grid.name, geometry: row.grid.geometry } };
+  return { task: toOutput(row.task, row.grid.name), grid: { id: row.grid.id, code: row.grid.code, name: row.grid.name, geometry: row.grid.geometry } };
 }
 
 type TaskGrid = App['db']['t']['grids']['$inferSelect'];

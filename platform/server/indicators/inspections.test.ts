@@ -79,6 +79,11 @@ describe('field inspection (实地考察)', () => {
     expect((await t.app.db.read.select({ status: it.status }).from(it).where(eq(it.id, task.id)))[0]!.status).toBe('open');
   });
 
+  it('given 东湖区 staff who are not inspectors, when they submit results for their own grid, then 403: a district does not inspect itself', async () => {
+    const task = tasks.find((x) => x.gridId === eastGrid.id)!;
+    expect((await submit(task.id, [{ name: '井盖', location: eastGrid.inside, checks: allPass }], 'dh.intake')).status).toBe(403);
+  });
+
   it('given another district\'s inspector, when submitting for a 东湖区 grid, then the task is not theirs (404)', async () => {
     const task = tasks.find((x) => x.gridId === eastGrid.id)!;
     expect((await submit(task.id, [{ name: '井盖', location: eastGrid.inside, checks: allPass }], 'xl.inspector1')).status).toBe(404);

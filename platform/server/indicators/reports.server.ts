@@ -8,7 +8,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { compile, createEnvironment, t as types } from '@tongguan/runtime/expr/index';
 import { indicatorContentSchema, type IndicatorContent } from '@tongguan/runtime/indicators/definition';
-import { parsePeriod, periodContaining, type Period } from '@tongguan/runtime/indicators/period';
+import { parsePeriod, periodContaining, type Period, type PeriodKind } from '@tongguan/runtime/indicators/period';
 import type { App, Actor } from '../app.server.ts';
 import { assertCan, can } from '../access/guard.server.ts';
 import { auditAs } from '../audit/audit.server.ts';
@@ -42,10 +42,11 @@ export interface ReportOutput {
   reviewedBy: string | null; reviewedAt: string | null; reviewComment: string | null;
 }
 
-function toOutput(row: ReportRow, kind: IndicatorContent['period']): ReportOutput {
+/** Labelled by the report's own period kind: a later version of the indicator (or its retirement) does not relabel it. */
+function toOutput(row: ReportRow): ReportOutput {
   return {
     id: row.id, indicatorKey: row.indicatorKey, definitionVersion: row.definitionVersion, regionLevel: row.regionLevel, regionId: row.regionId || null,
-    period: periodContaining(kind, row.periodStart).label, values: row.values, status: row.status, submittedBy: row.submittedBy,
+    period: periodContaining(row.periodKind as PeriodKind, row.periodStart).label, values: row.values, status: row.status, submittedBy: row.submittedBy,
     submittedAt: row.submittedAt.toISOString(), reviewedBy: row.reviewedBy, reviewedAt: row.reviewedAt?.toISOString() ?? null, reviewComment: row.reviewComment,
   };
 }
@@ -118,13 +119,19 @@ export async function submitReport(app: App, actor: Actor, key: string, raw: unk
       periodKind: period.kind, periodStart: period.start, values, status: 'submitted', submittedBy: userId, submittedAt: now,
       reviewedBy: null, reviewedAt: null, reviewComment: null,
     };
-    if (before) await tx.update(r).set(row).where(eq(r.id, before.id));
-    else await tx.insert(r).values(row);
+    if (before) {
+      // Only what was read: a report approved meanwhile (PostgreSQL, another reviewer) is not overwritten.
+      const replaced = await tx.update(r).set(row).where(and(eq(r.id, before.id), eq(r.status, before.status), eq(r.submittedAt, before.submittedAt))).returning({ id: r.id });
+      if (!replaced.length) throw conflict('indicatorReport', 'the report changed meanwhile');
+    } else {
+      const inserted = await tx.insert(r).values(row).onConflictDoNothing().returning({ id: r.id });
+      if (!inserted.length) throw conflict('indicatorReport', 'a report for this period was submitted meanwhile');
+    }
     await auditAs(app, tx, actor, {
       action: before ? 'update' : 'create', objectType: 'indicatorReport', objectId: row.id,
       ...(before ? { before: { values: before.values, status: before.status } } : {}), after: { key, period: period.label, regionId: regionId || null, values },
     }, now);
-    return toOutput(row, content.period);
+    return toOutput(row);
   });
 }
 
@@ -137,12 +144,16 @@ export async function reviewReport(app: App, actor: Actor, id: string, raw: unkn
     const [before] = await tx.select().from(r).where(and(eq(r.tenantId, tenantId), eq(r.id, id)));
     if (!before || !can(actor, 'update', 'Indicator', { regionId: before.regionId || null })) throw notFound('indicatorReport');
     if (before.status !== 'submitted') throw conflict('indicatorReport', `the report is ${before.status}`);
+    // Separation of duties: nobody approves the numbers they reported.
+    if (before.submittedBy === userId) throw new AppError('validation_failed', {}, { fields: [{ field: 'approved', message: '#validation.selfReview' }] });
     const now = app.now();
     const after: ReportRow = { ...before, status: input.approved ? 'approved' : 'rejected', reviewedBy: userId, reviewedAt: now, reviewComment: input.comment ?? null };
-    await tx.update(r).set({ status: after.status, reviewedBy: userId, reviewedAt: now, reviewComment: after.reviewComment }).where(eq(r.id, id));
+    // The numbers reviewed are the numbers read: a resubmission in between makes this a 409, not an approval of unseen values.
+    const reviewed = await tx.update(r).set({ status: after.status, reviewedBy: userId, reviewedAt: now, reviewComment: after.reviewComment })
+      .where(and(eq(r.id, id), eq(r.status, 'submitted'), eq(r.submittedAt, before.submittedAt))).returning({ id: r.id });
+    if (!reviewed.length) throw conflict('indicatorReport', 'the report changed meanwhile');
     await auditAs(app, tx, actor, { action: input.approved ? 'approve' : 'reject', objectType: 'indicatorReport', objectId: id, before: { status: before.status }, after: { status: after.status, comment: after.reviewComment } }, now);
-    const definition = await getPublished(app, tenantId, 'indicator', before.indicatorKey, undefined, tx);
-    return toOutput(after, indicatorContentSchema.parse(definition.content).period);
+    return toOutput(after);
   });
 }
 
@@ -153,17 +164,7 @@ export async function listReports(app: App, actor: Actor, raw: unknown): Promise
   const rows = await app.db.read.select().from(r).where(and(
     eq(r.tenantId, actor.principal.tenantId), query.status ? eq(r.status, query.status) : undefined, query.key ? eq(r.indicatorKey, query.key) : undefined,
   )).orderBy(desc(r.submittedAt)).limit(500);
-  const kinds = new Map<string, IndicatorContent['period']>();
-  const out: ReportOutput[] = [];
-  for (const row of rows) {
-    if (!can(actor, 'read', 'Indicator', { regionId: row.regionId || null })) continue;
-    if (!kinds.has(row.indicatorKey)) {
-      const definition = await getPublished(app, actor.principal.tenantId, 'indicator', row.indicatorKey);
-      kinds.set(row.indicatorKey, indicatorContentSchema.parse(definition.content).period);
-    }
-    out.push(toOutput(row, kinds.get(row.indicatorKey)!));
-  }
-  return out;
+  return rows.filter((row) => can(actor, 'read', 'Indicator', { regionId: row.regionId || null })).map(toOutput);
 }
 
 /** The approved numbers for a region and period (what the computation reads), or none. */

@@ -86,6 +86,13 @@ describe('reported indicators (平台上报)', () => {
     expect(report!.values).toEqual({ inspected: 9, bridges: 12 });
   });
 
+  it('given a report, when the person who submitted it reviews it, then 422: nobody approves their own numbers', async () => {
+    const own = (await (await submit('admin', { period: '2025', values: { inspected: 3, bridges: 4 } })).json()) as ReportOutput;
+    const res = await review(own.id, true, 'admin');
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as ErrorJson).error.fields).toEqual([{ field: 'approved', message: '不能审核自己上报的数据' }]);
+  });
+
   it('given a rejected report, when resubmitted, then it is pending again and a reviewer of another city cannot see it', async () => {
     const first = (await (await submit('cc.dispatcher1', { period: '2026', values: { inspected: 30, bridges: 40 } })).json()) as ReportOutput;
     expect((await review(first.id, false)).status).toBe(200);

@@ -34,6 +34,7 @@ export async function computeDueIndicators(app: App): Promise<{ values: number }
     if (!indicators.length) continue;
     const now = app.now();
     const periods = new Set<string>();
+    const failed: string[] = [];
     let stored = 0;
     // One transaction per indicator: a long city-wide run never holds the writer for long.
     for (const indicator of indicators) {
@@ -41,14 +42,20 @@ export async function computeDueIndicators(app: App): Promise<{ values: number }
       for (const period of [previousPeriod(current), current]) {
         periods.add(`${period.kind}:${period.label}`);
         const levels = indicator.content.regions.filter((r): r is 'district' | 'grid' | 'unit' => r !== 'city');
-        await app.db.transaction(async (tx) => {
-          for (const groupBy of levels.length ? levels : [undefined]) stored += (await storeValues(app, tx, tenantId, indicator, period, groupBy, null)).rows.length;
-        });
+        try {
+          await app.db.transaction(async (tx) => {
+            for (const groupBy of levels.length ? levels : [undefined]) stored += (await storeValues(app, tx, tenantId, indicator, period, groupBy, null)).rows.length;
+          });
+        } catch (error) {
+          // One indicator that cannot compute (bad data, a bug) must not stop the others or the other cities.
+          failed.push(indicator.key);
+          console.error(`Indicator ${indicator.key} (${period.label}) of tenant ${tenantId} failed`, error);
+        }
       }
     }
     await app.db.transaction((tx) => recordAudit(app.db, tx, {
       tenantId, actorId: null, actorName: 'scheduler', action: 'compute', objectType: 'indicator',
-      detail: { indicators: indicators.map((i) => i.key), periods: [...periods], values: stored },
+      detail: { indicators: indicators.map((i) => i.key), periods: [...periods], values: stored, failed },
     }, { ip: null, userAgent: null }, now));
     values += stored;
   }

@@ -454,6 +454,7 @@ export const en: Shape<typeof zhCN> = {
     notAChecklistItem: 'is not an item of the checklist',
     notAnInspectionIndicator: 'this indicator is not collected by field inspection',
     notAnInput: 'is not an input item of this indicator',
+    selfReview: 'nobody may review the data they reported',
     inputInteger: 'must be a whole number',
     inputRange: 'must be between {min} and {max}',
     notAnInputIndicator: 'this indicator has no items to report',

@@ -450,6 +450,7 @@ export const zhCN = {
     notAChecklistItem: '不是该检查表的检查项',
     notAnInspectionIndicator: '该指标不是实地考察类指标',
     notAnInput: '不是该指标的填报项',
+    selfReview: '不能审核自己上报的数据',
     inputInteger: '须为整数',
     inputRange: '须在 {min} 至 {max} 之间',
     notAnInputIndicator: '该指标没有需要填报的数据项',

@@ -80,7 +80,8 @@ export const SQL_REASONS = {
   nestedLambda: { 'zh-CN': '数据集的条件中不能再使用 Lambda', en: 'a dataset condition cannot contain another lambda' },
   wholeRow: { 'zh-CN': '只能使用数据行的字段（如 c.status），不能使用整行', en: 'only fields of a row (such as c.status) can be used, not the whole row' },
   indexAccess: { 'zh-CN': '数据行的字段不支持下标访问', en: 'fields of a row cannot be indexed' },
-  listValue: { 'zh-CN': '“in” 右侧应为不依赖数据行的列表', en: 'the right side of "in" must be a list that does not depend on the row' },
+  listValue: { 'zh-CN': '“in” 右侧应为不依赖数据行的列表（数字、文本、布尔或时间）', en: 'the right side of "in" must be a list (of numbers, text, booleans or times) that does not depend on the row' },
+  valueType: { 'zh-CN': '{type} 类型的值不能用于数据库计算', en: 'a value of type {type} cannot be used in the database' },
 } as const satisfies Record<string, Record<Locale, string>>;
 export type SqlReason = keyof typeof SQL_REASONS;
 

@@ -14,7 +14,7 @@ describe('indicator periods in Beijing time', () => {
     expect(parsePeriod('year', '2026')!.start.toISOString()).toBe('2025-12-31T16:00:00.000Z');
   });
 
-  it.each([['day', '2026-02-30'], ['month', '2026-13'], ['quarter', '2026-Q5'], ['month', '2026-3'], ['year', '26']] as const)(
+  it.each([['day', '2026-02-30'], ['day', '2026-00-05'], ['day', '2026-01-00'], ['month', '2026-13'], ['month', '2026-00'], ['quarter', '2026-Q5'], ['month', '2026-3'], ['year', '26'], ['year', '0026']] as const)(
     'given %s %s, when parsed, then it is not a period', (kind, label) => {
       expect(parsePeriod(kind, label)).toBeUndefined();
     });

@@ -30,12 +30,15 @@ export function parsePeriod(kind: PeriodKind, label: string): Period | undefined
   const match = PATTERNS[kind].exec(label);
   if (!match) return undefined;
   const year = Number(match[1]);
+  // Date.UTC reads years 0–99 as 1900–1999; no city reports indicators for antiquity anyway.
+  if (year < 1900) return undefined;
   switch (kind) {
     case 'day': {
       const month = Number(match[2]) - 1;
       const day = Number(match[3]);
+      if (month < 0 || month > 11 || day < 1) return undefined;
       const start = beijing(year, month, day);
-      if (new Date(start.getTime() + OFFSET_MS).getUTCDate() !== day || month > 11) return undefined;
+      if (new Date(start.getTime() + OFFSET_MS).getUTCDate() !== day) return undefined;
       return { kind, label, start, end: beijing(year, month, day + 1) };
     }
     case 'month': {

@@ -10,7 +10,8 @@
  * row (`NOW() - 72h`, `period.start`, `["closed", "voided"]`) is evaluated once in JavaScript and
  * bound as a parameter; what reads the row becomes a dialect-neutral `SqlNode` tree that the
  * platform renders for SQLite or PostgreSQL. Null semantics are the language's: three-valued
- * logic, `==` null-safe, a zero divisor gives null, `in` never yields null.
+ * logic, `==` null-safe, a zero divisor gives null, `in` a list is true or false (null when the
+ * list itself is null).
  *
  * Pure: no SQL strings for a particular database and no I/O here.
  */
@@ -224,12 +225,29 @@ class Planner {
     return this.checked.locals.has(node);
   }
 
-  /** Registers a row-independent subexpression as a parameter. */
-  constant(node: Expr): SqlNode {
+  /**
+   * Registers a row-independent subexpression as a parameter. `as` is the type it stands for next
+   * to a row field: a quoted ISO date-time or duration beside a datetime or duration field is
+   * converted as the language converts it (a text parameter would compare wrongly in SQL).
+   */
+  constant(node: Expr, as?: ExprType): SqlNode {
     if (this.mentionsDataset(node)) throw new NotInDatabase('notInDatabase', node, { reason: 'nestedAggregate' });
+    const own = node.kind === 'Null' ? t.null : this.typeOf(node);
+    const type = as && (as.kind === 'datetime' || as.kind === 'duration') && own.kind === 'string' ? as : own;
+    if (!SQL_VALUE_KINDS.has(type.kind)) throw new NotInDatabase('notInDatabase', node, { reason: 'valueType', type: formatType(type) });
+    const index = this.params.length;
+    this.params.push(compile(node, { environment: this.outer, ...(type !== own ? { expectedType: type } : {}) }));
+    return { kind: 'param', index, type };
+  }
+
+  /** The list on the right of `in`, as one parameter. */
+  list(node: Expr): number {
+    if (this.mentionsDataset(node)) throw new NotInDatabase('notInDatabase', node, { reason: 'nestedAggregate' });
+    const type = this.typeOf(node);
+    if (type.kind !== 'list' || !SQL_VALUE_KINDS.has(type.element.kind)) throw new NotInDatabase('notInDatabase', node, { reason: 'listValue' });
     const index = this.params.length;
     this.params.push(compile(node, { environment: this.outer }));
-    return { kind: 'param', index, type: this.typeOf(node) };
+    return index;
   }
 
   private mentionsDataset(node: Expr): boolean {
@@ -294,10 +312,9 @@ class RowCompiler {
 
   private binary(node: BinaryExpr, type: ExprType): SqlNode {
     if (node.operator === 'in' || node.operator === 'not in') {
+      // Only membership in a list: `text in "…"` is a substring test, which SQL would not give alike.
       if (this.readsRow(node.right)) throw new NotInDatabase('notInDatabase', node.right, { reason: 'listValue' });
-      const list = this.planner.constant(node.right);
-      if (list.kind !== 'param') throw new Error('unreachable');
-      const membership: SqlNode = { kind: 'in', item: this.node(node.left), list: list.index };
+      const membership: SqlNode = { kind: 'in', item: this.node(node.left), list: this.planner.list(node.right) };
       return node.operator === 'in' ? membership : { kind: 'not', operand: membership };
     }
     const op = BINARY[node.operator]!;
@@ -316,7 +333,10 @@ class RowCompiler {
         throw new NotInDatabase('notInDatabase', node, { reason: 'operator', operator: node.operator, type: `${formatType(leftType)}, ${formatType(rightType)}` });
       }
     }
-    return { kind: 'binary', op, left: this.node(node.left), right: this.node(node.right), type };
+    // A side that does not read the row takes the other side's type (quoted ISO text beside a datetime).
+    const left = this.readsRow(node.left) ? this.node(node.left) : this.planner.constant(node.left, rightType);
+    const right = this.readsRow(node.right) ? this.node(node.right) : this.planner.constant(node.right, leftType);
+    return { kind: 'binary', op, left, right, type };
   }
 
   private call(node: CallExpr): SqlNode {
@@ -333,6 +353,9 @@ class RowCompiler {
     throw new NotInDatabase('notInDatabase', node, { reason: 'function', name });
   }
 }
+
+/** What a bound parameter may be: values both databases compare like the language (null included). */
+const SQL_VALUE_KINDS = new Set(['number', 'string', 'boolean', 'datetime', 'duration', 'null']);
 
 const isNumeric = (type: ExprType) => type.kind === 'number' || type.kind === 'null';
 const isTemporal = (type: ExprType) => type.kind === 'datetime';
