@@ -25,6 +25,7 @@ export default [
     route('indicators', 'routes/indicators.tsx'),
     route('indicators/:key', 'routes/indicator.tsx'),
     route('evaluation', 'routes/evaluation.tsx'),
+    route('indicator-reports', 'routes/indicator-reports.tsx'),
     route('inspections', 'routes/inspections.tsx'),
     route('inspections/:id', 'routes/inspection.tsx'),
     route('processes/new', 'routes/process-new.tsx'),

@@ -115,3 +115,29 @@ describe('browser: field inspection on a phone', () => {
     expect(Object.values(done!.points[0]!.checks).filter((answer) => !answer)).toHaveLength(1);
   });
 });
+
+describe('browser: 平台上报', () => {
+  it('given 东湖区 staff reporting 1-2-1, when more bridges are inspected than exist, then the field says so; when corrected, then it waits for review and the admin approves it', async () => {
+    const p = await suite.openPage();
+    await signIn(p, 'dh.intake');
+    await p.getByTestId('main-menu').getByText('指标上报').click();
+    await p.waitForURL((url) => url.pathname === '/indicator-reports');
+    await waitForHydration(p);
+    await p.getByTestId('report-period').fill('2026');
+    await p.getByTestId('report-value-inspected').fill('12');
+    await p.getByTestId('report-value-bridges').fill('10');
+    await p.getByTestId('report-submit').click();
+    await p.getByTestId('report-form').getByText('完成定检的桥梁数不能多于桥梁总数').waitFor();
+    await p.getByTestId('report-value-inspected').fill('9');
+    await p.getByTestId('report-submit').click();
+    await p.getByTestId('report-table').getByText('待审核').waitFor();
+    await suite.closePage();
+
+    const admin = await suite.openPage();
+    await signIn(admin, 'admin');
+    await admin.goto('/indicator-reports');
+    await waitForHydration(admin);
+    await admin.getByTestId('report-approve').first().click();
+    await admin.getByTestId('report-table').getByText('已通过').waitFor();
+  });
+});

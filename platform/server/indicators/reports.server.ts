@@ -174,3 +174,35 @@ export async function approvedValues(app: App, tx: Db, tenantId: string, key: st
     eq(r.regionId, regionId), eq(r.periodKind, period.kind), eq(r.periodStart, period.start), eq(r.status, 'approved')));
   return row?.values;
 }
+
+export interface ReportableIndicator {
+  key: string;
+  code: string;
+  name: string;
+  period: IndicatorContent['period'];
+  inputs: { key: string; name: string; min?: number; max?: number; unit?: string; integer?: boolean }[];
+}
+
+/** What the caller may report: reported indicators with their input items, and the regions (city and/or districts) in their scope. */
+export async function reportForms(app: App, actor: Actor): Promise<{ indicators: ReportableIndicator[]; regions: { id: string | null; name: string | null }[] }> {
+  assertCan(actor, 'create', 'Indicator');
+  const { tenantId } = actor.principal;
+  const d = app.db.t.definitions;
+  const rows = await app.db.read.select({ key: d.key, version: d.version, content: d.content }).from(d)
+    .where(and(eq(d.tenantId, tenantId), eq(d.kind, 'indicator'), eq(d.status, 'published')));
+  const latest = new Map<string, { version: number; content: IndicatorContent }>();
+  for (const row of rows) if ((latest.get(row.key)?.version ?? 0) < row.version) latest.set(row.key, { version: row.version, content: indicatorContentSchema.parse(row.content) });
+  const indicators = [...latest.entries()].filter(([, { content }]) => content.level === 3 && content.basis.some((item) => item.source === 'input'))
+    .map(([key, { content }]) => ({
+      key, code: content.code, name: content.name, period: content.period,
+      inputs: content.basis.flatMap((item) => (item.source === 'input' ? [{ key: item.key, name: item.name, ...(item.min !== undefined ? { min: item.min } : {}), ...(item.max !== undefined ? { max: item.max } : {}), ...(item.unit ? { unit: item.unit } : {}), ...(item.integer ? { integer: true } : {}) }] : [])),
+    }))
+    .sort((a, b) => a.code.localeCompare(b.code, 'en', { numeric: true }));
+  const o = app.db.t.organisations;
+  const districts = await app.db.read.select({ id: o.id, name: o.name }).from(o).where(and(eq(o.tenantId, tenantId), eq(o.level, 'district')));
+  const regions = [
+    ...(can(actor, 'create', 'Indicator', { regionId: null }) ? [{ id: null, name: null }] : []),
+    ...districts.filter((district) => can(actor, 'create', 'Indicator', { regionId: district.id })),
+  ];
+  return { indicators, regions };
+}

@@ -21,6 +21,7 @@ export const en: Shape<typeof zhCN> = {
       indicators: 'Indicators',
       inspections: 'Field inspection',
       evaluation: 'Evaluation',
+      reports: 'Reporting',
       tasks: 'Tasks',
       startProcess: 'Start a process',
       logout: 'Sign out',
@@ -278,6 +279,11 @@ export const en: Shape<typeof zhCN> = {
       invalidVariables: 'Invalid process variables',
       noProcesses: 'No published process can be started',
       parent: 'Parent process',
+    },
+    reports: {
+      title: 'Indicator reporting', indicator: 'Indicator', period: 'Period', region: 'For', city: 'Whole city', submit: 'Submit', submitted: 'Submitted for review',
+      mine: 'Reports', status: { submitted: 'To review', approved: 'Approved', rejected: 'Rejected' }, approve: 'Approve', reject: 'Reject', reviewed: 'Reviewed',
+      empty: 'No indicator is reported', values: 'Reported data', submittedAt: 'Submitted at', periodHint: 'e.g. {example}',
     },
     evaluation: { title: 'Comprehensive evaluation', month: 'Month', rank: 'Rank', district: 'District', total: 'Total', of: 'out of {max}', missing: 'Missing data', chart: 'District scores', empty: 'No indicator has a score' },
     inspections: {

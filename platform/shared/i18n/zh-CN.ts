@@ -17,6 +17,7 @@ export const zhCN = {
       indicators: '指标看板',
       inspections: '实地考察',
       evaluation: '综合评价',
+      reports: '指标上报',
       tasks: '待办/已办',
       startProcess: '发起流程',
       logout: '退出',
@@ -274,6 +275,11 @@ export const zhCN = {
       invalidVariables: '流程变量无效',
       noProcesses: '没有可发起的已发布流程',
       parent: '上级流程',
+    },
+    reports: {
+      title: '指标上报', indicator: '指标', period: '统计周期', region: '上报范围', city: '全市', submit: '提交上报', submitted: '已提交，等待审核',
+      mine: '上报记录', status: { submitted: '待审核', approved: '已通过', rejected: '已退回' }, approve: '通过', reject: '退回', reviewed: '已审核',
+      empty: '没有需要上报的指标', values: '上报数据', submittedAt: '上报时间', periodHint: '如 {example}',
     },
     evaluation: { title: '综合评价', month: '评价月份', rank: '排名', district: '区/县', total: '总分', of: '满分 {max}', missing: '缺数据', chart: '各区得分', empty: '没有设定分值的指标' },
     inspections: {
