@@ -28,6 +28,7 @@ export default [
     route('indicator-reports', 'routes/indicator-reports.tsx'),
     route('inspections', 'routes/inspections.tsx'),
     route('inspections/:id', 'routes/inspection.tsx'),
+    route('devices', 'routes/devices.tsx'),
     route('processes/new', 'routes/process-new.tsx'),
     route('processes/:id', 'routes/process.tsx'),
   ]),

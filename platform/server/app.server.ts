@@ -12,6 +12,8 @@ import { BearerCache } from './auth/bearer-cache.server.ts';
 import { ServiceTaskRegistry } from './workflow/service-tasks.server.ts';
 import { notifyHandler } from './workflow/notify.server.ts';
 import { DiskFileStorage, type FileStorage } from './storage/file-storage.server.ts';
+import { DeviceDirectory } from './devices/directory.server.ts';
+import { TelemetryPipeline } from './devices/ingest.server.ts';
 
 export interface App {
   readonly config: AppConfig;
@@ -24,6 +26,10 @@ export interface App {
   readonly serviceTasks: ServiceTaskRegistry;
   /** Uploaded files (case photos), behind a seam an object store can implement. */
   readonly files: FileStorage;
+  /** Devices and their types in memory, for ingestion. */
+  readonly devices: DeviceDirectory;
+  /** The one telemetry ingestion pipeline every transport feeds (close it before the database). */
+  readonly telemetry: TelemetryPipeline;
 }
 
 /** Who is acting, from where: passed to every service call. */
@@ -34,9 +40,10 @@ export interface Actor {
 }
 
 export function createApp(config: AppConfig, db: Database, now: () => Date = () => new Date()): App {
+  const devices = new DeviceDirectory(db, () => now().getTime());
   const app: App = {
     config, db, now, principals: new PrincipalCache(), bearers: new BearerCache(config.apiTokenCacheMs), serviceTasks: new ServiceTaskRegistry(),
-    files: new DiskFileStorage(config.filesDir),
+    files: new DiskFileStorage(config.filesDir), devices, telemetry: new TelemetryPipeline(db, devices, () => now().getTime()),
   };
   // Built in, like a plugin's handlers: the standard case process notifies on overdue (督办).
   app.serviceTasks.register(notifyHandler(app));

@@ -25,6 +25,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   /** How often real-time indicators are recomputed for their current and previous period (0 = only on demand). */
   INDICATOR_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(15),
+  TELEMETRY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export interface AppConfig {
@@ -47,6 +48,8 @@ export interface AppConfig {
   trustProxy: boolean;
   /** 0 = no scheduled indicator computation. */
   indicatorIntervalMs: number;
+  /** Raw telemetry older than this is deleted once rolled up (hourly/daily rollups stay). */
+  telemetryRetentionDays: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -78,5 +81,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cookieSecure: e.COOKIE_SECURE === 'true',
     trustProxy: e.TRUST_PROXY === 'true',
     indicatorIntervalMs: e.INDICATOR_INTERVAL_MINUTES * 60_000,
+    telemetryRetentionDays: e.TELEMETRY_RETENTION_DAYS,
   };
 }

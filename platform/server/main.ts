@@ -12,6 +12,7 @@ import { createApp, type App } from './app.server.ts';
 import { startTimerLoop } from './workflow/scheduler.server.ts';
 import { startJobLoop } from './workflow/jobs.server.ts';
 import { startIndicatorLoop } from './indicators/schedule.server.ts';
+import { startTelemetryLoop } from './devices/rollups.server.ts';
 import { createHttpServer, type PageHandler } from './http/server.server.ts';
 import { seedDemo } from './seed/demo.server.ts';
 import { createLoadContext } from './http/load-context.server.ts';
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
   const stopTimers = startTimerLoop(app);
   const stopJobs = startJobLoop(app);
   const stopIndicators = config.indicatorIntervalMs > 0 ? startIndicatorLoop(app, config.indicatorIntervalMs) : async () => {};
+  const stopTelemetry = startTelemetryLoop(app, 60_000, config.telemetryRetentionDays);
   server.listen(config.port, config.host, () => {
     console.log(`\nTongguan 统管 is running: http://localhost:${config.port}  (database: ${db.dialect}, mode: ${config.mode})`);
     if (config.mode === 'demo') {
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
   });
   const shutdown = () => {
     server.close();
-    void Promise.all([stopTimers(), stopJobs(), stopIndicators()]).then(() => db.close()).finally(() => process.exit(0));
+    void Promise.all([stopTimers(), stopJobs(), stopIndicators(), stopTelemetry(), app.telemetry.close()]).then(() => db.close()).finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

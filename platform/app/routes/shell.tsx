@@ -21,6 +21,7 @@ const MENU: { path: string; key: string; subject?: SubjectName; action?: Action 
   { path: '/indicator-reports', key: 'ui.nav.reports', subject: 'Indicator', action: 'create' },
   // Inspectors have no dashboard but record field inspections in their grids.
   { path: '/inspections', key: 'ui.nav.inspections', subject: 'Indicator', action: 'create' },
+  { path: '/devices', key: 'ui.nav.devices', subject: 'Device' },
   { path: '/processes/new', key: 'ui.nav.startProcess', subject: 'Process', action: 'create' },
   { path: '/organisations', key: 'ui.nav.organisations', subject: 'Organisation' },
   { path: '/users', key: 'ui.nav.users', subject: 'User' },
@@ -37,7 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { principal } = actor;
   const ability = principal.ability;
   const can: Record<string, boolean> = {};
-  for (const subject of ['Organisation', 'Grid', 'User', 'Role', 'ApiToken', 'Dictionary', 'Parameter', 'Calendar', 'Definition', 'AuditLog', 'Process', 'Case', 'Indicator'] as const) {
+  for (const subject of ['Organisation', 'Grid', 'User', 'Role', 'ApiToken', 'Dictionary', 'Parameter', 'Calendar', 'Definition', 'AuditLog', 'Process', 'Case', 'Indicator', 'Facility', 'Device'] as const) {
     for (const action of ['read', 'create', 'update', 'delete', 'publish', 'export', 'administer'] as const) {
       can[`${action}:${subject}`] = ability.can(action, subject);
     }

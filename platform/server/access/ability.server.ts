@@ -26,6 +26,9 @@ export const SCOPE_FIELDS: Partial<Record<SubjectName, ScopeFields>> = {
   Case: { org: 'orgIds', grid: 'gridId', self: 'reportedBy' },
   // An indicator value belongs to its region: a district's staff see their district's values.
   Indicator: { org: 'regionId' },
+  // A facility or device belongs to its maintaining unit and to the grid and district it stands in.
+  Facility: { org: 'orgIds', grid: 'gridId' },
+  Device: { org: 'orgIds', grid: 'gridId' },
 };
 
 export interface RoleForAbility {

@@ -26,6 +26,7 @@ import { loader as processInstance } from '../../app/routes/process.tsx';
 import { loader as cases } from '../../app/routes/cases.tsx';
 import { loader as caseNew } from '../../app/routes/case-new.tsx';
 import { loader as caseDetail } from '../../app/routes/case.tsx';
+import { loader as devices } from '../../app/routes/devices.tsx';
 
 const USERS = ['admin', 'auditor', 'dh.admin', 'cc.dispatcher1', 'dh.intake', 'dh.inspector1', 'dh.handler2', 'city.leader', null] as const;
 
@@ -50,6 +51,7 @@ const PAGES: [path: string, loader: Loader, expect: string, params?: () => Recor
   ['/processes/:id', processInstance as Loader, '+--+++++-', () => ({ id: ids.instance })],
   ['/cases', cases as Loader, '+--+++++-'],
   ['/cases/new', caseNew as Loader, '+--++++--'],
+  ['/devices', devices as Loader, '+--++-++-'],
   // A case in 东湖区 龙泉街道: the city-wide roles, the district's staff and the street's inspector; not a unit it is not dispatched to.
   ['/cases/:id (东湖区)', caseDetail as Loader, '+--+++0+-', () => ({ id: ids.dhCase })],
   // A case in 西岭区 is not found for 东湖区's people.

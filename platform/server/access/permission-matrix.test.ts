@@ -106,6 +106,18 @@ const MATRIX: Row[] = [
   ['GET', '/api/v1/indicators/6-1-7/values', '+--++--+ +-'],
   ['GET', '/api/v1/evaluations?month=2026-03', '+--++--+ +-'],
   ['POST', '/api/v1/indicators/compute', '+------- +-', { key: '6-1-7', period: '2026-03' }],
+  // Facilities and devices: city-wide staff, district staff and units read; registering and ingestion refusals are for administrators.
+  ['GET', '/api/v1/facilities', '+--++-++ +-'],
+  ['GET', '/api/v1/facilities/{nowhere}', '+--++-++ +-'],
+  ['POST', '/api/v1/facilities', '+------- +-', {}],
+  ['GET', '/api/v1/devices', '+--++-++ +-'],
+  ['GET', '/api/v1/devices/{nowhere}', '+--++-++ +-'],
+  ['GET', '/api/v1/devices/{nowhere}/telemetry?metric=lel', '+--++-++ +-'],
+  ['POST', '/api/v1/devices', '+------- +-', {}],
+  ['PATCH', '/api/v1/devices/{nowhere}', '+------- +-', {}],
+  ['POST', '/api/v1/devices/{nowhere}/token', '+------- +-'],
+  ['GET', '/api/v1/ingest-rejections', '+------- +-'],
+
   // 平台上报 for the whole city: city-wide rights (a district's staff report for their district only).
   ['POST', '/api/v1/indicators/1-2-1/reports', '+--+---- +-', { period: '2026', values: { inspected: 1, bridges: 2 } }],
   ['GET', '/api/v1/indicator-reports', '+--++--+ +-'],

@@ -21,12 +21,15 @@ import { expressionRoutes } from './routes/expressions.server.ts';
 import { evaluationRoutes, indicatorRoutes } from './routes/indicators.server.ts';
 import { indicatorReportRoutes } from './routes/indicator-reports.server.ts';
 import { inspectionRoutes } from './routes/inspections.server.ts';
+import { deviceRoutes } from './routes/devices.server.ts';
+import { telemetryRoutes } from './routes/telemetry.server.ts';
 
 export function allRoutes(): RouteSpec[] {
   const routes: RouteSpec[] = [];
   routes.push(...systemRoutes(() => routes), ...authRoutes, ...organisationRoutes);
   routes.push(...definitionRoutes, ...dictionaryRoutes, ...parameterRoutes, ...calendarRoutes, ...auditRoutes);
   routes.push(...userRoutes, ...roleRoutes, ...gridRoutes, ...tokenRoutes, ...workflowRoutes, ...caseRoutes, ...notificationRoutes, ...expressionRoutes, ...indicatorRoutes, ...evaluationRoutes, ...indicatorReportRoutes, ...inspectionRoutes);
+  routes.push(...deviceRoutes, ...telemetryRoutes);
   return routes;
 }
 

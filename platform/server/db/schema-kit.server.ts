@@ -19,6 +19,8 @@ export const sqliteKit = {
   /** Instants; stored as epoch milliseconds in SQLite, timestamptz(3) in PostgreSQL. */
   timestamp: (name: string) => sqlite.integer(name, { mode: 'timestamp_ms' }),
   json: <T>(name: string) => sqlite.text(name, { mode: 'json' }).$type<T>(),
+  /** Epoch milliseconds as a plain integer in both dialects (telemetry: time-bucket arithmetic is the same SQL on both). */
+  epochMs: (name: string) => sqlite.integer(name, { mode: 'number' }),
   /** Monotonic integer key for append-only tables (audit log). */
   serial: (name: string) => sqlite.integer(name, { mode: 'number' }).primaryKey({ autoIncrement: true }),
   index: sqlite.index,
@@ -36,6 +38,7 @@ export const pgKit = {
   bool: (name: string) => pg.boolean(name),
   timestamp: (name: string) => pg.timestamp(name, { withTimezone: true, precision: 3, mode: 'date' }),
   json: <T>(name: string) => pg.jsonb(name).$type<T>(),
+  epochMs: (name: string) => pg.bigint(name, { mode: 'number' }),
   serial: (name: string) => pg.bigserial(name, { mode: 'number' }).primaryKey(),
   index: pg.index,
   uniqueIndex: pg.uniqueIndex,

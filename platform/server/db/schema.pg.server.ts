@@ -7,4 +7,5 @@ export const {
   auditLog, definitions, parameters, calendarDays,
   processInstances, tasks, taskCandidates, timers, startTimers, eventSubscriptions, jobs, activityHistory,
   cases, caseSequences, attachments, notifications, indicatorValues, indicatorReports, inspectionTasks,
+  entities, devices, telemetry, telemetryLatest, telemetryRollups, ingestRejections, watermarks,
 } = schema;

@@ -7,6 +7,7 @@ import { defineWorkflowSchema } from './schema-workflow.server.ts';
 import { defineNotificationSchema } from './schema-notifications.server.ts';
 import { defineCaseSchema } from './schema-cases.server.ts';
 import { defineIndicatorSchema } from './schema-indicators.server.ts';
+import { defineDeviceSchema } from './schema-devices.server.ts';
 import type { Position, OrgLevel, OrgKind, DataScope, RoleRule, DefinitionKind, DefinitionStatus } from '../../shared/domain.ts';
 
 export function defineSchema(k: SchemaKit) {
@@ -219,6 +220,7 @@ export function defineSchema(k: SchemaKit) {
     ...defineCaseSchema(k),
     ...defineNotificationSchema(k),
     ...defineIndicatorSchema(k),
+    ...defineDeviceSchema(k),
   };
 }
 

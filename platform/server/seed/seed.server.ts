@@ -17,7 +17,10 @@ import { contentChecksum } from '../definitions/checksum.server.ts';
 import { ensureBuiltinRoles } from './builtin-roles.server.ts';
 import { scheduleStartTimers } from '../workflow/start-timers.server.ts';
 import { ORG_KINDS, ORG_LEVELS, POSITIONS } from '../../shared/domain.ts';
-import { polygonSchema, bboxOf } from '../../shared/schemas/geo.ts';
+import { polygonSchema, bboxOf, pointInPolygon } from '../../shared/schemas/geo.ts';
+import { checkAttributes } from '@tongguan/runtime/devices/definition';
+import type { Db } from '../db/database.server.ts';
+import { monitoringTypes } from '../devices/devices.server.ts';
 import { dictionaryContentSchema, parseDictionaryCsv } from '../../shared/schemas/dictionary-csv.ts';
 
 export const SEEDS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../seeds');
@@ -33,7 +36,9 @@ const templateList = (extension: 'bpmn' | 'json') =>
 const indicatorFiles = z.array(z.object({ file: z.string().regex(/^[\w.-]+\.json$/), name: z.string().min(1) }));
 const indicatorFile = z.array(z.object({ key: z.string().min(1), name: z.string().min(1), content: z.unknown() }));
 
-function templateDefinitions(): { kind: 'process' | 'form' | 'indicator'; key: string; name: string; content: unknown }[] {
+type TemplateKind = 'process' | 'form' | 'indicator' | 'entityType' | 'deviceType';
+
+function templateDefinitions(): { kind: TemplateKind; key: string; name: string; content: unknown }[] {
   const listed = (folder: string, extension: 'bpmn' | 'json') =>
     templateList(extension).parse(JSON.parse(readFileSync(join(TEMPLATE_DIR, folder, 'index.json'), 'utf8')))
       .map((entry) => ({ ...entry, text: readFileSync(join(TEMPLATE_DIR, folder, entry.file), 'utf8') }));
@@ -44,8 +49,27 @@ function templateDefinitions(): { kind: 'process' | 'form' | 'indicator'; key: s
     ...indicatorFiles.parse(JSON.parse(readFileSync(join(TEMPLATE_DIR, 'indicators', 'index.json'), 'utf8')))
       .flatMap((entry) => indicatorFile.parse(JSON.parse(readFileSync(join(TEMPLATE_DIR, 'indicators', entry.file), 'utf8'))))
       .map((i) => ({ kind: 'indicator' as const, ...i })),
+    // Facility and device types of the nine monitoring modules (000 §4.2.4), before anything that names them.
+    ...monitoringTemplate('entity-types.json').map((e) => ({ kind: 'entityType' as const, ...e })),
+    ...monitoringTemplate('device-types.json').map((e) => ({ kind: 'deviceType' as const, ...e })),
   ];
 }
+
+function monitoringTemplate(file: string) {
+  const path = join(TEMPLATE_DIR, 'monitoring', file);
+  return existsSync(path) ? indicatorFile.parse(JSON.parse(readFileSync(path, 'utf8'))) : [];
+}
+
+const lngLat = z.tuple([z.number(), z.number()]);
+const facilitiesFile = z.array(z.object({
+  code: z.string().min(1), name: z.string().min(1), type: z.string().min(1), orgCode: z.string().min(1).optional(), location: lngLat,
+  geometry: z.object({ type: z.literal('LineString'), coordinates: z.array(lngLat).min(2) }).optional(),
+  attributes: z.record(z.string(), z.unknown()).default({}),
+}));
+const devicesFile = z.array(z.object({
+  code: z.string().min(1), type: z.string().min(1), facilityCode: z.string().min(1), location: lngLat.optional(),
+  installedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+}));
 
 const tenantFile = z.object({
   code: z.string().min(1), name: z.string().min(1), nameEn: z.string().optional(), regionCode: z.string().regex(/^\d{6}$/),
@@ -102,6 +126,8 @@ export async function seedCity(app: App, folder: string, options: SeedOptions): 
   const grids = existsSync(join(dir, 'grids.geojson')) ? readJson(join(dir, 'grids.geojson'), gridFile).features : [];
   const people = readJson(join(dir, 'people.json'), peopleFile);
   const calendar = existsSync(join(dir, 'calendar.json')) ? readJson(join(dir, 'calendar.json'), calendarFile) : undefined;
+  const facilities = existsSync(join(dir, 'facilities.json')) ? readJson(join(dir, 'facilities.json'), facilitiesFile) : [];
+  const devices = existsSync(join(dir, 'devices.json')) ? readJson(join(dir, 'devices.json'), devicesFile) : [];
   const dictDir = join(dir, 'dictionaries');
   const dictionaries = existsSync(dictDir)
     ? readdirSync(dictDir).filter((f) => f.endsWith('.csv')).sort().map((f) => ({ key: basename(f, '.csv'), content: readValid(join(dictDir, f), dictionaryContentSchema, { items: parseDictionaryCsv(readFileSync(join(dictDir, f), 'utf8')) }) }))
@@ -197,7 +223,7 @@ export async function seedCity(app: App, folder: string, options: SeedOptions): 
       }
     }
 
-    const install = async (kind: 'dictionary' | 'process' | 'form' | 'indicator', key: string, name: string, content: unknown) => {
+    const install = async (kind: 'dictionary' | TemplateKind, key: string, name: string, content: unknown) => {
       const [existing] = await tx.select({ id: t.definitions.id }).from(t.definitions)
         .where(and(eq(t.definitions.tenantId, tid), eq(t.definitions.kind, kind), eq(t.definitions.key, key)));
       if (existing) return;
@@ -209,12 +235,14 @@ export async function seedCity(app: App, folder: string, options: SeedOptions): 
       });
       // What publishing does beyond the row: a template process with a timer start gets its schedule.
       if (kind === 'process') await scheduleStartTimers(app, tx, { id, tenantId: tid, key, content });
-      count({ dictionary: 'dictionaries', form: 'forms', process: 'processes', indicator: 'indicators' }[kind], 1);
+      count({ dictionary: 'dictionaries', form: 'forms', process: 'processes', indicator: 'indicators', entityType: 'facilityTypes', deviceType: 'deviceTypes' }[kind], 1);
     };
     for (const dict of dictionaries) await install('dictionary', dict.key, dict.key, dict.content);
     // The standard case process and its forms every city starts with (templates/five-domains);
     // forms first, so the process's tasks find the versions they pin. Cities adapt both as new versions.
     for (const definition of templateDefinitions()) await install(definition.kind, definition.key, definition.name, definition.content);
+
+    if (facilities.length || devices.length) await seedMonitoring(tx, app, tid, folder, { facilities, devices, orgs: existingOrgs, now, count });
 
     if (Object.keys(inserted).length) {
       await recordAudit(db, tx, { tenantId: tid, actorId: null, actorName: 'seed', action: 'import', objectType: 'tenant', objectId: tid, detail: { folder, inserted } }, { ip: null, userAgent: null }, now);
@@ -222,4 +250,57 @@ export async function seedCity(app: App, folder: string, options: SeedOptions): 
     return tid;
   });
   return { tenantId, inserted };
+}
+
+/**
+ * The demo city's facilities and the devices on them. Grid and district come from each location
+ * (point in the seeded grids' polygons); attributes are checked against the facility type.
+ */
+async function seedMonitoring(tx: Db, app: App, tenantId: string, folder: string, input: {
+  facilities: z.output<typeof facilitiesFile>; devices: z.output<typeof devicesFile>;
+  orgs: Map<string, { id: string; path: string; level: string }>; now: Date; count: (what: string, n: number) => void;
+}): Promise<void> {
+  const t = app.db.t;
+  const types = await monitoringTypes(app, tenantId, tx);
+  const grids = await tx.select({ id: t.grids.id, orgId: t.grids.orgId, code: t.grids.code, geometry: t.grids.geometry }).from(t.grids).where(eq(t.grids.tenantId, tenantId));
+  grids.sort((a, b) => a.code.localeCompare(b.code));
+  const orgById = new Map([...input.orgs.values()].map((o) => [o.id, o]));
+  const place = (point: [number, number]) => {
+    const grid = grids.find((g) => pointInPolygon(point, g.geometry));
+    const ancestors = grid ? (orgById.get(grid.orgId)?.path.split('/').filter(Boolean) ?? []) : [];
+    return { gridId: grid?.id ?? null, districtOrgId: ancestors.map((id) => orgById.get(id)).find((o) => o?.level === 'district')?.id ?? null };
+  };
+  const existing = new Map((await tx.select({ id: t.entities.id, code: t.entities.code, lng: t.entities.lng, lat: t.entities.lat, orgId: t.entities.orgId })
+    .from(t.entities).where(eq(t.entities.tenantId, tenantId))).map((e) => [e.code, e]));
+  for (const f of input.facilities) {
+    if (existing.has(f.code)) continue;
+    const type = types.facilities.get(f.type);
+    if (!type) throw new Error(`Seed ${folder}: facility ${f.code} names unknown type ${f.type}`);
+    const problems = checkAttributes(type, f.attributes);
+    if (problems.length) throw new Error(`Seed ${folder}: facility ${f.code}: ${problems.map((p) => `${p.key} ${p.message}`).join(', ')}`);
+    const org = f.orgCode ? input.orgs.get(f.orgCode) : undefined;
+    if (f.orgCode && !org) throw new Error(`Seed ${folder}: facility ${f.code} names unknown org ${f.orgCode}`);
+    const row = {
+      id: newId(), tenantId, typeKey: f.type, code: f.code, name: f.name, orgId: org?.id ?? null, ...place(f.location), status: 'normal' as const,
+      geometry: f.geometry ?? { type: 'Point' as const, coordinates: f.location }, lng: f.location[0], lat: f.location[1], attributes: f.attributes,
+      createdAt: input.now, updatedAt: input.now,
+    };
+    await tx.insert(t.entities).values(row);
+    existing.set(f.code, row);
+    input.count('facilities', 1);
+  }
+  const seededDevices = new Set((await tx.select({ code: t.devices.code }).from(t.devices).where(eq(t.devices.tenantId, tenantId))).map((d) => d.code));
+  for (const d of input.devices) {
+    if (seededDevices.has(d.code)) continue;
+    const facility = existing.get(d.facilityCode);
+    if (!facility) throw new Error(`Seed ${folder}: device ${d.code} names unknown facility ${d.facilityCode}`);
+    if (!types.devices.has(d.type)) throw new Error(`Seed ${folder}: device ${d.code} names unknown type ${d.type}`);
+    const location = d.location ?? [facility.lng, facility.lat] as [number, number];
+    // No token: an administrator issues one when a real device is connected (the simulator feeds the pipeline directly).
+    await tx.insert(t.devices).values({
+      id: newId(), tenantId, code: d.code, typeKey: d.type, entityId: facility.id, orgId: facility.orgId, ...place(location), lng: location[0], lat: location[1],
+      installedOn: d.installedOn ?? null, status: 'active', tokenHash: null, lastSeenAt: null, createdAt: input.now, updatedAt: input.now,
+    });
+    input.count('devices', 1);
+  }
 }

@@ -6,6 +6,7 @@
  * see db/migrations/{sqlite,pg}/0001_append_only_guards.sql) and only retiring it is allowed.
  */
 import { validateFormDefinition } from '@tongguan/runtime/forms/index';
+import { deviceTypeContentSchema, entityTypeContentSchema } from '@tongguan/runtime/devices/definition';
 import { checkIndicatorFormulas, indicatorContentSchema } from '@tongguan/runtime/indicators/definition';
 import { DATASET_SPECS } from '../indicators/datasets.server.ts';
 import { compileProcess, processContentSchema, processInvalid } from '../workflow/process-models.server.ts';
@@ -64,6 +65,9 @@ registerDefinitionValidator('indicator', indicatorContentSchema.superRefine((con
     ctx.addIssue({ code: 'custom', path: problem.path, message: EXPR_ISSUE_PREFIX + JSON.stringify(problem.diagnostic) });
   }
 }));
+
+registerDefinitionValidator('deviceType', deviceTypeContentSchema);
+registerDefinitionValidator('entityType', entityTypeContentSchema);
 
 /**
  * Checks that need more than the content's shape (a BPMN model must parse and be executable);
@@ -278,7 +282,7 @@ export async function updateDraft(app: App, actor: Actor, id: string, raw: unkno
     if (changed.length === 0) throw new AppError('version_conflict');
     await auditAs(app, tx, actor, { action: 'update', objectType: 'definition', objectId: id, before, after }, after.updatedAt);
     return toDefinitionOutput(after);
-  });
+  }).then(forgetDeviceTypes(app, actor));
 }
 
 export async function publishDefinition(app: App, actor: Actor, id: string, raw: unknown): Promise<DefinitionOutput> {
@@ -304,8 +308,14 @@ export async function publishDefinition(app: App, actor: Actor, id: string, raw:
       action: 'publish', objectType: 'definition', objectId: id, before: toDefinitionSummary(before), after: toDefinitionSummary(after),
     }, now);
     return toDefinitionOutput(after);
-  });
+  }).then(forgetDeviceTypes(app, actor));
 }
+
+/** Ingestion judges readings by the published device type: it must see a new or retired version at once. */
+const forgetDeviceTypes = (app: App, actor: Actor) => (out: DefinitionOutput): DefinitionOutput => {
+  if (out.kind === 'deviceType') app.devices.invalidate(actor.principal.tenantId);
+  return out;
+};
 
 export async function retireDefinition(app: App, actor: Actor, id: string): Promise<DefinitionOutput> {
   const d = app.db.t.definitions;
@@ -323,7 +333,7 @@ export async function retireDefinition(app: App, actor: Actor, id: string): Prom
       action: 'retire', objectType: 'definition', objectId: id, before: toDefinitionSummary(before), after: toDefinitionSummary(after),
     }, now);
     return toDefinitionOutput(after);
-  });
+  }).then(forgetDeviceTypes(app, actor));
 }
 
 /**

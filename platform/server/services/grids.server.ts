@@ -67,13 +67,13 @@ export async function resolveGrid(app: App, actor: Actor, point: { lng: number; 
 }
 
 /** The city's unit grid a point lies in (lowest code first where grids overlap), within `scope` when given. */
-export async function gridContaining(app: App, tenantId: string, point: { lng: number; lat: number }, scope?: SQL): Promise<GridOutput | null> {
+export async function gridContaining(app: App, tenantId: string, point: { lng: number; lat: number }, scope?: SQL, db: Db = app.db.read): Promise<GridOutput | null> {
   const { grids: g } = app.db.t;
   const { lng, lat } = point;
-  const boxes = await app.db.read.select({ id: g.id, bbox: g.bbox }).from(g).where(and(eq(g.tenantId, tenantId), scope));
+  const boxes = await db.select({ id: g.id, bbox: g.bbox }).from(g).where(and(eq(g.tenantId, tenantId), scope));
   const candidates = boxes.filter(({ bbox: [minX, minY, maxX, maxY] }) => lng >= minX && lng <= maxX && lat >= minY && lat <= maxY).map((b) => b.id);
   if (!candidates.length) return null;
-  const rows = await app.db.read.select().from(g).where(and(eq(g.tenantId, tenantId), inArray(g.id, candidates))).orderBy(asc(g.code));
+  const rows = await db.select().from(g).where(and(eq(g.tenantId, tenantId), inArray(g.id, candidates))).orderBy(asc(g.code));
   const hit = rows.find((row) => pointInPolygon([lng, lat], row.geometry));
   return hit ? toGridOutput(hit) : null;
 }

@@ -142,6 +142,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      await app.telemetry.close();
       if (usePg && db.raw.kind === 'postgres') await db.raw.pool.query(`DROP SCHEMA ${schema} CASCADE`);
       await db.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
