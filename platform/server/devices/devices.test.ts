@@ -34,6 +34,7 @@ const ENTITY_TYPE = {
 };
 
 async function publish(kind: string, key: string, content: unknown): Promise<void> {
+  const admin = await t.tokenFor('admin');
   const created = await t.request('POST', '/api/v1/definitions', { token: admin, body: { kind, key, name: key, content } });
   expect(created.status, await created.clone().text()).toBe(201);
   const { id } = (await created.json()) as { id: string };
@@ -273,5 +274,34 @@ describe('data scope', () => {
     expect(later.items.map((d) => d.code)).not.toContain('GAS-001');
     const count = await t.app.db.read.select({ n: sql<number>`count(*)` }).from(t.app.db.t.devices);
     expect(Number(count[0]!.n)).toBeGreaterThan(0);
+  });
+});
+
+describe('formulas over devices (issue 4 item 3, 2-2-2 在线监测率)', () => {
+  it('given devices with and without data in the last 72 h, when an online-rate indicator is computed by district, then it counts in the database per district', async () => {
+    const dayAfter = new Date(t.clock.now().getTime());
+    const day = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(dayAfter);
+    await publish('indicator', '2-2-2', {
+      code: '2-2-2', name: '在线监测率', level: 3, parentCode: '2-2', collection: 'realtime', period: 'day', regions: ['city', 'district'], unit: '%',
+      basis: [
+        { key: 'online', name: '72 小时内有数据的设备数', source: 'query', formula: 'COUNT(devices, d => d.status != "retired" && d.lastSeen != null && d.lastSeen > period.end - 72h)' },
+        { key: 'connected', name: '接入设备数', source: 'query', formula: 'COUNT(devices, d => d.status != "retired")' },
+      ],
+      formula: 'PERCENT(online, connected)',
+    });
+    const d = t.app.db.t.devices;
+    const tenant = await t.tenantId('demo');
+    const all = await t.app.db.read.select({ id: d.id, status: d.status, lastSeenAt: d.lastSeenAt, districtOrgId: d.districtOrgId }).from(d).where(eq(d.tenantId, tenant));
+    const res = await t.request('POST', '/api/v1/indicators/compute', { token: await t.tokenFor('admin'), body: { key: '2-2-2', period: day, groupBy: 'district' } });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const { values } = (await res.json()) as { values: { regionLevel: string; regionId: string | null; value: number | null; inputs: Record<string, number> }[] };
+    const end = Date.parse(`${day}T16:00:00Z`);
+    const live = all.filter((x) => x.status !== 'retired');
+    const online = live.filter((x) => x.lastSeenAt && x.lastSeenAt.getTime() > end - 72 * 3_600_000);
+    const city = values.find((v) => v.regionLevel === 'city')!;
+    expect(city.inputs).toEqual({ online: online.length, connected: live.length });
+    expect(city.value).toBeCloseTo((100 * online.length) / live.length, 6);
+    const east = values.find((v) => v.regionId === station.districtOrgId)!;
+    expect(east.inputs.connected).toBe(live.filter((x) => x.districtOrgId === station.districtOrgId).length);
   });
 });
