@@ -1,6 +1,8 @@
 // Consistency checks for the seed data. Run: npx vitest run seeds --root /work/main
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { MONITORING_MODULES, checkAttributes, deviceTypeContentSchema, entityTypeContentSchema } from '@tongguan/runtime/devices/definition';
 
 interface Org { code: string; name: string; nameEn: string; level: string; kind: string; unitType?: string; parentCode: string | null }
 interface Person { username: string; displayName: string; phone: string; memberships: { orgCode: string; position: string; primary?: boolean }[]; roles: string[] }
@@ -149,6 +151,104 @@ describe.each(tenants)('seeds/$dir', ({ tenant, orgs, people, grids }) => {
       expect(Boolean(r.parentCode)).toBe(r.code.length > 3);
     }
     expect(csv('./demo-city/dictionaries/unit-types.csv').map((r) => r.code).sort()).toEqual([...UNIT_TYPES].sort());
+  });
+});
+
+// The demo city's facilities and devices (formats read by platform/server/seed/seed.server.ts) against the monitoring template.
+const lngLat = z.tuple([z.number(), z.number()]);
+const facilitiesFile = z.array(z.object({
+  code: z.string().regex(/^FAC-[A-Z]+-\d{3}$/),
+  name: z.string().min(1),
+  type: z.string().min(1),
+  orgCode: z.string().min(1),
+  location: lngLat,
+  geometry: z.object({ type: z.literal('LineString'), coordinates: z.array(lngLat).min(2) }).strict().optional(),
+  attributes: z.record(z.string(), z.unknown()),
+}).strict());
+const devicesFile = z.array(z.object({
+  code: z.string().regex(/^DEV-[A-Z]+-[A-Z0-9]+-\d{3}$/),
+  type: z.string().min(1),
+  facilityCode: z.string().min(1),
+  location: lngLat.optional(),
+  installedOn: z.string().regex(/^202[3-6]-\d{2}-\d{2}$/),
+}).strict());
+const templateFile = z.array(z.object({ key: z.string().min(1), name: z.string().min(1), content: z.unknown() }));
+
+/** Ray casting on the outer ring (grids have no holes). */
+const insidePolygon = ([x, y]: [number, number], g: Grid) => {
+  const ring = g.geometry.coordinates[0];
+  let hit = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i];
+    const [xj, yj] = ring[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) hit = !hit;
+  }
+  return hit;
+};
+
+describe('seeds/demo-city monitoring', () => {
+  const demo = tenants.find((t) => t.dir === 'demo-city')!;
+  const orgByCode = new Map(demo.orgs.map((o) => [o.code, o]));
+  const districtOf = (code: string): string | null => {
+    for (let o = orgByCode.get(code); o; o = o.parentCode ? orgByCode.get(o.parentCode) : undefined) if (o.level === 'district') return o.code;
+    return null;
+  };
+  const gridAt = (p: [number, number]) => demo.grids.find((g) => insidePolygon(p, g));
+  const entityTypes = new Map(templateFile.parse(load('../templates/five-domains/monitoring/entity-types.json')).map((e) => [e.key, entityTypeContentSchema.parse(e.content)]));
+  const deviceTypes = new Map(templateFile.parse(load('../templates/five-domains/monitoring/device-types.json')).map((d) => [d.key, deviceTypeContentSchema.parse(d.content)]));
+  const facilities = facilitiesFile.parse(load('./demo-city/facilities.json'));
+  const devices = devicesFile.parse(load('./demo-city/devices.json'));
+  const facilityByCode = new Map(facilities.map((f) => [f.code, f]));
+
+  it('facilities and devices parse, with unique codes', () => {
+    expect(facilities.length).toBeGreaterThanOrEqual(30);
+    expect(devices.length).toBeGreaterThanOrEqual(80);
+    expect(new Set(facilities.map((f) => f.code)).size).toBe(facilities.length);
+    expect(new Set(devices.map((d) => d.code)).size).toBe(devices.length);
+  });
+
+  it('every facility has a template type, attributes passing checkAttributes, and a department or responsible unit as maintainer', () => {
+    for (const f of facilities) {
+      const type = entityTypes.get(f.type);
+      expect(type, `${f.code} → ${f.type}`).toBeDefined();
+      expect(checkAttributes(type!, f.attributes), f.code).toEqual([]);
+      expect(['department', 'responsibleUnit'], `${f.code} → ${f.orgCode}`).toContain(orgByCode.get(f.orgCode)?.kind);
+      if (f.geometry) expect(type!.geometry, f.code).toBe('line');
+    }
+  });
+
+  it('every facility and device location lies inside a grid; line geometries stay inside the city', () => {
+    const xs = demo.grids.flatMap((g) => g.geometry.coordinates[0].map((p) => p[0]));
+    const ys = demo.grids.flatMap((g) => g.geometry.coordinates[0].map((p) => p[1]));
+    const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    for (const f of facilities) {
+      expect(gridAt(f.location), f.code).toBeDefined();
+      for (const [x, y] of f.geometry?.coordinates ?? []) {
+        expect(x >= minX && x <= maxX && y >= minY && y <= maxY, `${f.code} [${x}, ${y}]`).toBe(true);
+      }
+    }
+    for (const d of devices) if (d.location) expect(gridAt(d.location), d.code).toBeDefined();
+  });
+
+  it('every device names an existing facility whose type its device type allows, installed on a real date', () => {
+    for (const d of devices) {
+      const type = deviceTypes.get(d.type);
+      expect(type, `${d.code} → ${d.type}`).toBeDefined();
+      const facility = facilityByCode.get(d.facilityCode);
+      expect(facility, `${d.code} → ${d.facilityCode}`).toBeDefined();
+      expect(type!.facilityTypes, `${d.code} on ${facility!.type}`).toContain(facility!.type);
+      expect(new Date(`${d.installedOn}T00:00:00Z`).toISOString().slice(0, 10), d.code).toBe(d.installedOn);
+    }
+  });
+
+  it('every monitoring module (000 §4.2.4) has facilities and devices, facilities span all districts, every device type is used twice', () => {
+    for (const module of MONITORING_MODULES) {
+      expect(facilities.filter((f) => entityTypes.get(f.type)?.module === module).length, module).toBeGreaterThanOrEqual(1);
+      expect(devices.filter((d) => deviceTypes.get(d.type)?.module === module).length, module).toBeGreaterThanOrEqual(1);
+    }
+    const districts = new Set(facilities.map((f) => districtOf(gridAt(f.location)?.properties.orgCode ?? '')));
+    expect([...districts].sort()).toEqual(demo.orgs.filter((o) => o.level === 'district').map((o) => o.code).sort());
+    for (const key of deviceTypes.keys()) expect(devices.filter((d) => d.type === key).length, key).toBeGreaterThanOrEqual(2);
   });
 });
 
