@@ -14,6 +14,8 @@ import { notifyHandler } from './workflow/notify.server.ts';
 import { DiskFileStorage, type FileStorage } from './storage/file-storage.server.ts';
 import { DeviceDirectory } from './devices/directory.server.ts';
 import { TelemetryPipeline } from './devices/ingest.server.ts';
+import { PluginHost } from './plugins/host.server.ts';
+import { createDefaultRegistry, type FunctionRegistry } from '@tongguan/runtime/expr/index';
 
 export interface App {
   readonly config: AppConfig;
@@ -30,6 +32,10 @@ export interface App {
   readonly devices: DeviceDirectory;
   /** The one telemetry ingestion pipeline every transport feeds (close it before the database). */
   readonly telemetry: TelemetryPipeline;
+  /** Expression functions: the built-ins plus those plugins register. */
+  readonly functions: FunctionRegistry;
+  /** Loaded plugins, their status and what they registered. */
+  readonly plugins: PluginHost;
 }
 
 /** Who is acting, from where: passed to every service call. */
@@ -44,7 +50,9 @@ export function createApp(config: AppConfig, db: Database, now: () => Date = () 
   const app: App = {
     config, db, now, principals: new PrincipalCache(), bearers: new BearerCache(config.apiTokenCacheMs), serviceTasks: new ServiceTaskRegistry(),
     files: new DiskFileStorage(config.filesDir), devices, telemetry: new TelemetryPipeline(db, devices, () => now().getTime()),
+    functions: createDefaultRegistry(), plugins: undefined as unknown as PluginHost,
   };
+  (app as { plugins: PluginHost }).plugins = new PluginHost(app);
   // Built in, like a plugin's handlers: the standard case process notifies on overdue (督办).
   app.serviceTasks.register(notifyHandler(app));
   return app;

@@ -1,6 +1,7 @@
 /** Environment configuration, validated once at start-up (zod at the boundary). */
 import { z } from 'zod';
 import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { defaultDatabaseUrl, defaultFilesDir } from './db/database.server.ts';
 
 const envSchema = z.object({
@@ -26,7 +27,34 @@ const envSchema = z.object({
   /** How often real-time indicators are recomputed for their current and previous period (0 = only on demand). */
   INDICATOR_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(15),
   TELEMETRY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** npm packages to load as plugins besides the workspace's `plugins/*` (comma-separated). */
+  PLUGINS: z.string().optional(),
+  /** Plugin ids not to load (comma-separated). */
+  PLUGINS_DISABLED: z.string().optional(),
+  /** A JSON file `{ "<plugin id>": { …its configuration } }`. */
+  PLUGINS_CONFIG: z.string().min(1).optional(),
+  /** device-mqtt: an external broker (`mqtt://host:1883`); unset starts the embedded broker. */
+  MQTT_URL: z.string().regex(/^mqtts?:\/\//, 'mqtt://host:port or mqtts://host:port').optional(),
+  /** device-mqtt: the embedded broker's port when MQTT_URL is unset. */
+  MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+  /** simulator: telemetry for the demo devices (default on in demo mode, never in production). */
+  SIMULATOR: z.enum(['on', 'off']).optional(),
 });
+
+const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
+function pluginConfigFile(path: string | undefined): Record<string, Record<string, unknown>> {
+  if (!path) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(resolve(process.env.INIT_CWD ?? process.cwd(), path), 'utf8'));
+  } catch (error) {
+    throw new Error(`Invalid configuration: PLUGINS_CONFIG: cannot read ${path} as JSON (${error instanceof Error ? error.message : error})`);
+  }
+  const parsed = z.record(z.string(), z.record(z.string(), z.unknown())).safeParse(json);
+  if (!parsed.success) throw new Error(`Invalid configuration: PLUGINS_CONFIG: ${path} must be an object of plugin id → configuration object`);
+  return parsed.data;
+}
 
 export interface AppConfig {
   mode: 'demo' | 'production';
@@ -50,6 +78,8 @@ export interface AppConfig {
   indicatorIntervalMs: number;
   /** Raw telemetry older than this is deleted once rolled up (hourly/daily rollups stay). */
   telemetryRetentionDays: number;
+  /** Plugin packages to load, ids not to load, and each plugin's configuration. */
+  plugins: { packages: string[]; disabled: string[]; config: Record<string, Record<string, unknown>> };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -82,5 +112,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY === 'true',
     indicatorIntervalMs: e.INDICATOR_INTERVAL_MINUTES * 60_000,
     telemetryRetentionDays: e.TELEMETRY_RETENTION_DAYS,
+    plugins: { packages: list(e.PLUGINS), disabled: list(e.PLUGINS_DISABLED), config: pluginConfig(e) },
   };
+}
+
+/** The PLUGINS_CONFIG file, with the environment's shortcuts for the built-in plugins layered on top. */
+function pluginConfig(e: z.infer<typeof envSchema>): Record<string, Record<string, unknown>> {
+  const config = pluginConfigFile(e.PLUGINS_CONFIG);
+  config['device-mqtt'] = { port: e.MQTT_PORT, ...config['device-mqtt'], ...(e.MQTT_URL ? { url: e.MQTT_URL } : {}) };
+  // The simulator writes made-up readings: never in production mode.
+  config.simulator = { ...config.simulator, enabled: e.TONGGUAN_MODE === 'demo' && (e.SIMULATOR ? e.SIMULATOR === 'on' : config.simulator?.enabled !== false) };
+  return config;
 }

@@ -15,6 +15,7 @@ import { startIndicatorLoop } from './indicators/schedule.server.ts';
 import { startTelemetryLoop } from './devices/rollups.server.ts';
 import { createHttpServer, type PageHandler } from './http/server.server.ts';
 import { seedDemo } from './seed/demo.server.ts';
+import { loadPlugins } from './plugins/host.server.ts';
 import { createLoadContext } from './http/load-context.server.ts';
 import { purgeExpiredSessions } from './auth/auth.server.ts';
 import { BUILD_DIR, PLATFORM_DIR, buildIfNeeded } from './http/web-build.server.ts';
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     const seeded = await seedDemo(app);
     if (seeded) console.log(`Seeded the demo city: ${JSON.stringify(seeded.inserted)}`);
   }
+  const plugins = await loadPlugins(app);
   const { pages, clientDir } = await pagesFor(app, mode);
   const server = createHttpServer(app, { pages, clientDir });
   const sweeper = setInterval(() => void purgeExpiredSessions(app).catch((e: unknown) => console.error('Session purge failed', e)), 10 * 60_000);
@@ -64,10 +66,13 @@ async function main(): Promise<void> {
       console.log('  admin (市级管理员) · auditor (审计员) · dh.admin / xl.admin (区级管理员) · cc.dispatcher1 (派遣员) · dh.inspector1 (监督员)');
       console.log('  All demo accounts: seeds/README.md');
     }
+    const failed = plugins.list().filter((p) => p.status === 'failed');
+    console.log(`Plugins: ${plugins.list().filter((p) => p.status === 'active').map((p) => p.id).join(', ') || 'none'}${failed.length ? `; not loaded: ${failed.map((p) => `${p.id} (${p.error})`).join('; ')}` : ''}`);
+    void plugins.start().catch((error: unknown) => console.error('Starting plugins failed', error));
   });
   const shutdown = () => {
     server.close();
-    void Promise.all([stopTimers(), stopJobs(), stopIndicators(), stopTelemetry(), app.telemetry.close()]).then(() => db.close()).finally(() => process.exit(0));
+    void Promise.all([stopTimers(), stopJobs(), stopIndicators(), stopTelemetry(), plugins.stop()]).then(() => app.telemetry.close()).then(() => db.close()).finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -24,6 +24,7 @@ export const ERROR_STATUS = {
   task_not_open: 409,
   state_conflict: 409,
   process_error: 422,
+  plugin_failed: 500,
   internal: 500,
 } as const;
 

@@ -77,6 +77,7 @@ const MATRIX: Row[] = [
 
   ['GET', '/api/v1/parameters', '+-+----- +-'],
   ['PUT', '/api/v1/parameters/map.basemapUrl', '+------- +-', { value: 42 }],
+  ['GET', '/api/v1/plugins', '+-+----- +-'],
 
   ['GET', '/api/v1/calendar?year=2026', '+-++++++ +-'],
   ['PUT', '/api/v1/calendar/days/2030-06-14', '+------- +-', {}],

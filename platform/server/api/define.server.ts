@@ -62,6 +62,8 @@ export interface RouteSpec<
    * request's content type is one of `contentTypes` (else 415) and it is at most `maxBytes` (else 413).
    */
   upload?: { maxBytes: number; contentTypes: readonly string[] };
+  /** The raw bytes of any body (at most `maxBytes`, else 413) arrive as `body` (a Buffer, or undefined when empty): plugin endpoints. */
+  rawBody?: { maxBytes: number };
   response?: z.ZodType;
   /** Success status; 200 by default. */
   status?: number;

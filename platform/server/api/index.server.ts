@@ -22,17 +22,24 @@ import { evaluationRoutes, indicatorRoutes } from './routes/indicators.server.ts
 import { indicatorReportRoutes } from './routes/indicator-reports.server.ts';
 import { inspectionRoutes } from './routes/inspections.server.ts';
 import { deviceRoutes } from './routes/devices.server.ts';
-import { telemetryRoutes } from './routes/telemetry.server.ts';
+import { pluginAdminRoutes, pluginEndpointRoutes } from './routes/plugins.server.ts';
 
 export function allRoutes(): RouteSpec[] {
   const routes: RouteSpec[] = [];
   routes.push(...systemRoutes(() => routes), ...authRoutes, ...organisationRoutes);
   routes.push(...definitionRoutes, ...dictionaryRoutes, ...parameterRoutes, ...calendarRoutes, ...auditRoutes);
   routes.push(...userRoutes, ...roleRoutes, ...gridRoutes, ...tokenRoutes, ...workflowRoutes, ...caseRoutes, ...notificationRoutes, ...expressionRoutes, ...indicatorRoutes, ...evaluationRoutes, ...indicatorReportRoutes, ...inspectionRoutes);
-  routes.push(...deviceRoutes, ...telemetryRoutes);
+  routes.push(...deviceRoutes, ...pluginAdminRoutes);
+  return routes;
+}
+
+/** The platform's routes plus the endpoints of the plugins loaded into `app` (load plugins first). */
+export function routesOf(app: App): RouteSpec[] {
+  const routes = allRoutes();
+  routes.push(...pluginEndpointRoutes(app, new Set(routes.map((r) => `${r.method} ${r.path}`))));
   return routes;
 }
 
 export function createApi(app: App): ApiRouter {
-  return createApiRouter(app, allRoutes());
+  return createApiRouter(app, routesOf(app));
 }

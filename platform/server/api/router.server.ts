@@ -150,7 +150,10 @@ export function createApiRouter(app: App, specs: readonly RouteSpec[]): ApiRoute
         const query = spec.query ? parseInput(spec.query, Object.fromEntries(url.searchParams)) : {};
         let body: unknown;
         if (spec.upload) body = await readUpload(req, spec.upload);
-        else {
+        else if (spec.rawBody) {
+          const bytes = await readBytes(req, spec.rawBody.maxBytes);
+          body = bytes.length ? bytes : undefined;
+        } else {
           const rawBody = UNSAFE.has(method) ? await readBody(req) : undefined;
           body = spec.body ? parseInput(spec.body, rawBody ?? {}) : undefined;
         }

@@ -14,6 +14,7 @@ import { openDatabase, dialectOf } from '../db/database.server.ts';
 import { createApp, type App } from '../app.server.ts';
 import { createHttpServer } from '../http/server.server.ts';
 import { seedDemo } from '../seed/demo.server.ts';
+import { loadPlugins, type PluginCandidate } from '../plugins/host.server.ts';
 
 export const TEST_PASSWORD = 'Test@Pass2026';
 
@@ -74,6 +75,8 @@ export interface TestApp {
 export interface TestAppOptions {
   seed?: boolean;
   config?: Partial<AppConfig>;
+  /** Plugins to load (default: the workspace's `plugins/*`, loaded but not started); `false` loads none. */
+  plugins?: false | readonly PluginCandidate[];
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -88,6 +91,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const clock = testClock();
   const app = createApp(config, db, clock.now);
   if (options.seed !== false) await seedDemo(app);
+  if (options.plugins !== false) await loadPlugins(app, options.plugins);
   const server = createHttpServer(app, {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -142,6 +146,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      await app.plugins.stop();
       await app.telemetry.close();
       if (usePg && db.raw.kind === 'postgres') await db.raw.pool.query(`DROP SCHEMA ${schema} CASCADE`);
       await db.close();

@@ -417,6 +417,7 @@ export const en: Shape<typeof zhCN> = {
     task_not_open: 'The task is already completed, cancelled or claimed by someone else',
     state_conflict: 'The process state has changed: {detail}',
     process_error: 'Process execution failed: {detail}',
+    plugin_failed: 'The plugin failed to handle the request (recorded on the plugins page)',
     internal: 'Internal server error',
   },
   validation: {

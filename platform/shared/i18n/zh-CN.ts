@@ -413,6 +413,7 @@ export const zhCN = {
     task_not_open: '该任务已办结、已撤销或已被他人签收',
     state_conflict: '流程状态已变化：{detail}',
     process_error: '流程执行出错：{detail}',
+    plugin_failed: '插件处理失败（已记录，见插件管理）',
     internal: '服务器内部错误',
   },
   validation: {

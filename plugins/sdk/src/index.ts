@@ -1,0 +1,236 @@
+/**
+ * The Tongguan plugin contract. A plugin is a workspace under `plugins/` or an npm package that
+ * default-exports `definePlugin({...})`. Its `setup(ctx)` registers what it contributes — device
+ * protocol adapters, BPMN service-task handlers, expression functions, HTTP endpoints, scheduled
+ * jobs — and may use the narrow services on `ctx.services` (ingest telemetry, start a process,
+ * read facilities and devices). A plugin never sees the database.
+ *
+ * This package holds types and `definePlugin` only; the platform's plugin host implements them.
+ * See plugins/README.md ("write your first plugin").
+ */
+import { z } from 'zod';
+
+/** The contract's version; plugins name the platform versions they work with in `platformRange`. */
+export const SDK_VERSION = '0.1.0';
+
+export const PLUGIN_KINDS = ['deviceProtocol', 'serviceTask', 'expressionFunctions', 'exchange', 'notify', 'simulator', 'jobs'] as const;
+export type PluginKind = (typeof PLUGIN_KINDS)[number];
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface PluginLogger {
+  info(message: string, detail?: unknown): void;
+  warn(message: string, detail?: unknown): void;
+  error(message: string, detail?: unknown): void;
+}
+
+// ---- telemetry ---------------------------------------------------------------------------------
+
+/** One device's readings at one time, as a protocol adapter decoded them. */
+export interface TelemetryMessage {
+  readonly tenantId: string;
+  readonly deviceCode: string;
+  /** Reading time (epoch ms); absent means the time it arrived. */
+  readonly ts?: number;
+  /** Metric key → value (numbers; booleans for flag metrics). */
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+export const REJECTION_REASONS = ['malformedJson', 'invalidMessage', 'unknownDevice', 'badToken', 'deviceRetired', 'unknownMetric', 'notNumeric', 'outOfRange', 'badTimestamp'] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+export interface IngestOutcome {
+  stored: number;
+  duplicates: number;
+  rejected: { deviceCode: string; metric?: string; reason: RejectionReason }[];
+}
+
+export interface DeviceIdentity {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly code: string;
+  readonly typeKey: string;
+}
+
+export interface TelemetryService {
+  /** Judges and stores messages; resolves once what was accepted is committed (acknowledge QoS 1 then). */
+  ingest(messages: readonly TelemetryMessage[]): Promise<IngestOutcome>;
+  /** Counts a message refused before it could be read (malformed JSON, bad token…); resolves once counted. */
+  reject(tenantId: string, deviceCode: string, reason: RejectionReason, detail?: string): Promise<void>;
+  /** The device a per-device token belongs to. */
+  authenticateDevice(token: string): Promise<DeviceIdentity | undefined>;
+}
+
+// ---- other services ----------------------------------------------------------------------------
+
+export interface TenantSummary { readonly id: string; readonly code: string; readonly name: string }
+
+export interface FacilitySummary {
+  readonly id: string; readonly code: string; readonly name: string; readonly typeKey: string;
+  readonly lng: number; readonly lat: number; readonly districtOrgId: string | null; readonly attributes: Readonly<Record<string, unknown>>;
+}
+
+export interface DeviceSummary {
+  readonly id: string; readonly code: string; readonly typeKey: string; readonly facilityId: string | null;
+  readonly status: string; readonly lng: number; readonly lat: number;
+  /** The device type's metrics (key, unit, range, sampling interval). */
+  readonly metrics: readonly { key: string; unit: string; min?: number; max?: number; samplingSeconds: number; flag?: boolean }[];
+}
+
+export interface PluginServices {
+  readonly telemetry: TelemetryService;
+  readonly tenants: { list(): Promise<TenantSummary[]>; byCode(code: string): Promise<TenantSummary | undefined> };
+  /** Read-only views of a city's facilities and devices. */
+  readonly entities: { facilities(tenantId: string): Promise<FacilitySummary[]>; devices(tenantId: string): Promise<DeviceSummary[]> };
+  /** Starts the latest published version of a process (as the system, audited). */
+  readonly processes: { start(tenantId: string, processKey: string, input: { businessKey?: string; variables?: Record<string, JsonValue> }): Promise<{ instanceId: string }> };
+}
+
+// ---- what a plugin registers -------------------------------------------------------------------
+
+/** A transport that receives device data (MQTT, CoAP, a vendor cloud…) and hands it to `services.telemetry`. */
+export interface DeviceProtocolAdapter {
+  readonly id: string;
+  readonly description: string;
+  /** Called once the platform is ready (database migrated, HTTP listening). */
+  start(): Promise<void> | void;
+  /** Called on shutdown; stop accepting and let in-flight messages commit. */
+  stop(): Promise<void> | void;
+}
+
+export interface ServiceTaskInput<C> {
+  readonly jobId: string;
+  readonly tenantId: string;
+  readonly instanceId: string;
+  readonly elementId: string;
+  readonly config: C;
+  readonly variables: Readonly<Record<string, JsonValue>>;
+}
+
+/** A BPMN service-task handler for `tg:type`; runs after the step's commit, at least once (be idempotent by `jobId`). */
+export interface ServiceTaskHandler<C = unknown> {
+  readonly type: string;
+  /** zh-CN description for the designer's type picker. */
+  readonly description: string;
+  readonly configSchema: z.ZodType<C>;
+  run(input: ServiceTaskInput<C>): Promise<JsonValue | undefined>;
+}
+
+/** An HTTP endpoint a plugin serves (exchange with other platforms, a vendor webhook…), mounted at `/api/v1/plugins/<plugin id><path>`. */
+export interface PluginEndpoint {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Starts with `/`, e.g. `/webhook`. */
+  readonly path: string;
+  /** Also serve it at `/api/v1<rootPath>` (e.g. `/telemetry`) when no platform route has that path. */
+  readonly rootPath?: string;
+  readonly summary: string;
+  /** `user`: a signed-in person or bearer token with `permission`; `public`: the plugin authenticates itself (e.g. a device token). */
+  readonly auth: 'user' | 'public';
+  readonly permission?: { action: string; subject: string };
+  /** At most this many bytes of body (default 1 MiB). */
+  readonly maxBodyBytes?: number;
+  handle(request: PluginRequest): Promise<PluginResponse>;
+}
+
+export interface PluginRequest {
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly body: Buffer | undefined;
+  readonly remoteAddress: string | undefined;
+  /** The signed-in person for `auth: 'user'`. */
+  readonly user?: { id: string; tenantId: string; displayName: string };
+}
+
+export interface PluginResponse {
+  /** Success status (default 200); failures are thrown as PluginError. */
+  readonly status?: number;
+  /** Sent as JSON. */
+  readonly body?: unknown;
+}
+
+export const PLUGIN_ERROR_CODES = ['bad_request', 'invalid_json', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'validation_failed'] as const;
+export type PluginErrorCode = (typeof PLUGIN_ERROR_CODES)[number];
+
+/**
+ * A refusal an endpoint answers with: the platform renders it as its usual JSON error with the
+ * code's status and a message in the caller's language. Field messages may be text or keys of the
+ * platform's validation catalog (`#validation.required`).
+ */
+export class PluginError extends Error {
+  /** True for a PluginError, also one made by another copy of this SDK. */
+  static is(error: unknown): error is PluginError {
+    return error instanceof Error && error.name === 'PluginError' && (PLUGIN_ERROR_CODES as readonly string[]).includes((error as PluginError).code);
+  }
+
+  constructor(readonly code: PluginErrorCode, readonly fields?: readonly { field: string; message: string }[]) {
+    super(code);
+    this.name = 'PluginError';
+  }
+}
+
+/** Work the platform runs every `everyMs` (one run at a time per process). */
+export interface ScheduledJob {
+  readonly id: string;
+  readonly everyMs: number;
+  run(): Promise<void>;
+}
+
+/** An expression-language function (see docs/expressions.md §9); same shape as the runtime's registry entries. */
+export interface ExpressionFunction {
+  readonly name: string;
+  readonly description: { 'zh-CN': string; en: string };
+  readonly signatures: readonly unknown[];
+  readonly evaluate: (args: readonly unknown[]) => unknown;
+}
+
+export interface PluginContext<C> {
+  readonly id: string;
+  /** The plugin's configuration, already validated with its `configSchema`. */
+  readonly config: C;
+  readonly logger: PluginLogger;
+  readonly platformVersion: string;
+  readonly services: PluginServices;
+  registerDeviceProtocol(adapter: DeviceProtocolAdapter): void;
+  registerServiceTask<T>(handler: ServiceTaskHandler<T>): void;
+  registerExpressionFunction(fn: ExpressionFunction): void;
+  registerEndpoint(endpoint: PluginEndpoint): void;
+  registerJob(job: ScheduledJob): void;
+}
+
+export interface PluginDefinition<C = unknown> {
+  /** Lower-case id, e.g. `device-mqtt`; unique in a deployment. */
+  readonly id: string;
+  /** The plugin's own version (semver). */
+  readonly version: string;
+  /** Platform versions it works with (a semver range, e.g. `^0.1.0`). */
+  readonly platformRange: string;
+  readonly kind: PluginKind | readonly PluginKind[];
+  readonly name?: string;
+  readonly description?: string;
+  readonly configSchema?: z.ZodType<C>;
+  /** Ids of plugins that must load first. */
+  readonly dependsOn?: readonly string[];
+  setup(ctx: PluginContext<C>): void | Promise<void>;
+}
+
+const SEMVER = /^\d+\.\d+\.\d+(?:-[\w.]+)?(?:\+[\w.]+)?$/;
+const manifest = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, 'lower-case letters, digits and -, starting with a letter'),
+  version: z.string().regex(SEMVER, 'a semver version such as 1.0.0'),
+  platformRange: z.string().min(1).max(100),
+  kind: z.union([z.enum(PLUGIN_KINDS), z.array(z.enum(PLUGIN_KINDS)).min(1)]),
+  dependsOn: z.array(z.string()).optional(),
+  setup: z.custom<(ctx: unknown) => unknown>((v) => typeof v === 'function', 'setup must be a function'),
+});
+
+/** Declares a plugin; throws at import time when the manifest is malformed, naming the field. */
+export function definePlugin<C = unknown>(definition: PluginDefinition<C>): PluginDefinition<C> {
+  const parsed = manifest.safeParse(definition);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`Invalid plugin${typeof definition?.id === 'string' ? ` "${definition.id}"` : ''}: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return Object.freeze({ ...definition });
+}
+
+export { telemetryPayloadSchema, toTelemetryMessages, toMillis, type TelemetryPayload } from './payload.ts';
