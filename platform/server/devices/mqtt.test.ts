@@ -59,7 +59,10 @@ beforeAll(async () => {
   }
   expect(senders.length).toBe(DEVICES);
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  for (const child of workers) child.kill('SIGKILL');
+  await t.close();
+});
 
 const storedCount = async (ids: string[]) => {
   const tm = t.app.db.t.telemetry;
@@ -77,11 +80,16 @@ function startWorker(mqttConfig: Record<string, unknown>): Promise<ChildProcess>
   let stderr = '';
   child.stderr!.on('data', (chunk) => { stderr += String(chunk); if (process.env.MQTT_TEST_DEBUG) process.stderr.write(chunk); });
   if (process.env.MQTT_TEST_DEBUG) child.stdout!.on('data', (chunk) => process.stderr.write(chunk));
+  workers.add(child);
+  child.once('exit', () => workers.delete(child));
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk) => { if (String(chunk).includes('ready')) resolve(child); });
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${stderr}`)));
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`worker not ready after 30 s: ${stderr}`)); }, 30_000);
+    child.stdout!.on('data', (chunk) => { if (String(chunk).includes('ready')) { clearTimeout(timer); resolve(child); } });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`worker exited with ${code}: ${stderr}`)); });
   });
 }
+/** Workers still running, killed when the file ends (a failed test must not leave one behind). */
+const workers = new Set<ChildProcess>();
 
 const kill = (child: ChildProcess) => new Promise<void>((resolve) => {
   child.removeAllListeners('exit');
@@ -153,18 +161,23 @@ describe.each(variants)('device-mqtt through the $name', (variant) => {
     let acknowledged = 0;
     let holding: Promise<void> | undefined;
     let restartedAt = -1;
+    let publishedAtRestart = -1;
     let outstanding = 0;
     let storedNow = 0;
     const poller = setInterval(() => void storedCount(ids).then((n) => { storedNow = n - before; }), 100);
     const restart = async () => {
       // Publishing holds (see holdWhileDown): what the devices sent is at the broker before the platform goes down.
       while (variant.holdWhileDown && outstanding > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      publishedAtRestart = acknowledged;
       restartedAt = await storedCount(ids) - before;
       await kill(worker);
       worker = await startWorker(config);
+      restarted = true;
     };
+    let restarted = false;
+    let publishedAfterRestart = 0;
     // Each device keeps a window of unacknowledged messages, as a device's MQTT client would.
-    const WINDOW = 200;
+    const WINDOW = Math.max(1, Math.min(200, Math.floor(perDevice / 10)));
     await Promise.all(senders.map(async (sender, d) => {
       const client = clients[d]!;
       const topic = `${prefix}/${tenantCode}/devices/${sender.code}/telemetry`;
@@ -175,6 +188,7 @@ describe.each(variants)('device-mqtt through the $name', (variant) => {
         while (variant.holdWhileDown && acknowledged - storedNow > PACED_BACKLOG) await new Promise((resolve) => setTimeout(resolve, 20));
         const i = next++;
         outstanding++;
+        if (restarted) publishedAfterRestart++;
         const sent = new Promise<void>((resolve, reject) => {
           client.publish(topic, JSON.stringify({ ts: base + i * 1000, values: { [sender.metric]: sender.value } }), { qos: 1 }, (error) => (error ? reject(error) : resolve()));
         }).then(() => {
@@ -203,8 +217,11 @@ describe.each(variants)('device-mqtt through the $name', (variant) => {
     await Promise.all(clients.map((c) => c.endAsync()));
     await kill(worker);
     await dropSession(config);
-    expect(restartedAt, 'the restart came mid-stream').toBeGreaterThan(0);
-    expect(restartedAt).toBeLessThan(MESSAGES);
+    // Mid-stream: messages were still to come, and some that had been sent were not stored yet when it was killed.
+    expect(publishedAtRestart, 'the restart came mid-stream').toBeGreaterThan(0);
+    expect(publishedAfterRestart, 'messages were published after the restart').toBeGreaterThan(0);
+    expect(restartedAt).toBeGreaterThanOrEqual(0);
+    expect(restartedAt, 'messages were in flight at the kill').toBeLessThan(variant.holdWhileDown ? publishedAtRestart : MESSAGES);
     expect(stored).toBe(MESSAGES);
     // Exactly once: one row per device, metric and time (the unique key would refuse a second).
     const tm = t.app.db.t.telemetry;

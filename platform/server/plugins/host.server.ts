@@ -125,7 +125,7 @@ export class PluginHost {
     const staged = { serviceTasks: [] as ServiceTaskHandler<unknown>[], protocols: [] as DeviceProtocolAdapter[], endpoints: [] as PluginEndpoint[], jobs: [] as ScheduledJob[], functions: [] as ExpressionFunction[] };
     const logger = this.logger(base.id);
     const ctx: PluginContext<unknown> = {
-      id: base.id, config, logger, platformVersion: PLATFORM_VERSION, services: pluginServices(this.app, base.id),
+      id: base.id, config, logger, platformVersion: PLATFORM_VERSION, now: () => this.app.now(), services: pluginServices(this.app, base.id),
       registerDeviceProtocol: (adapter) => { staged.protocols.push(adapter); },
       registerServiceTask: (handler) => { staged.serviceTasks.push(handler as ServiceTaskHandler<unknown>); },
       registerExpressionFunction: (fn) => { staged.functions.push(fn); },
@@ -204,6 +204,13 @@ export class PluginHost {
       timer.unref();
       this.timers.push(timer);
     }
+  }
+
+  /** Runs one of a plugin's jobs now (tests, and 插件管理's "run now"); failures are counted and rethrown. */
+  async runJob(pluginId: string, jobId: string): Promise<void> {
+    const entry = this.jobs.find((j) => j.pluginId === pluginId && j.job.id === jobId);
+    if (!entry) throw new Error(`plugin ${pluginId} has no job ${jobId}`);
+    await this.guard(pluginId, () => entry.job.run());
   }
 
   /** Stops jobs and adapters (adapters let in-flight messages commit). */

@@ -21,6 +21,7 @@ const candidates: PluginCandidate[] = [
   plugin('good-base', {
     setup(ctx) {
       ctx.registerEndpoint({ method: 'GET', path: '/hello', auth: 'user', permission: { action: 'read', subject: 'Parameter' }, summary: 'hello', handle: async (req) => ({ body: { hello: req.user?.displayName ?? null } }) });
+      ctx.registerEndpoint({ method: 'GET', path: '/admin-only', auth: 'user', summary: 'no permission declared', handle: async () => ({ body: { ok: true } }) });
       ctx.registerEndpoint({ method: 'POST', path: '/refuse', auth: 'public', summary: 'refuses', handle: async () => { throw new PluginError('validation_failed', [{ field: 'x', message: '#validation.required' }]); } });
       ctx.registerEndpoint({ method: 'POST', path: '/crash', auth: 'public', summary: 'crashes', handle: async () => { throw new TypeError('boom in handler'); } });
       ctx.registerEndpoint({ method: 'POST', path: '/created', auth: 'public', summary: 'creates', handle: async (req) => ({ status: 201, body: { bytes: req.body?.length ?? 0 } }) });
@@ -90,7 +91,7 @@ describe('plugin host: loading', () => {
 
   it('given a second plugin with the same id, when loaded, then it is refused and the first stays', () => {
     expect(status('good-base (test/good-base)')).toMatchObject({ status: 'failed', error: 'duplicate plugin id "good-base"' });
-    expect(status('good-base')?.registered.endpoints).toHaveLength(4);
+    expect(status('good-base')?.registered.endpoints).toHaveLength(5);
   });
 
   it('given a platform range this version is outside of, when loaded, then it is refused with both versions', () => {
@@ -122,6 +123,11 @@ describe('plugin host: endpoints, isolation and 插件管理', () => {
     const res = await t.request('GET', '/api/v1/plugins/good-base/hello', { token: await t.tokenFor('admin') });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ hello: (await t.user('admin')).displayName });
+  });
+
+  it('given a user endpoint that declares no permission, when called, then only administrators may', async () => {
+    expect((await t.request('GET', '/api/v1/plugins/good-base/admin-only', { token: await t.tokenFor('admin') })).status).toBe(200);
+    expect((await t.request('GET', '/api/v1/plugins/good-base/admin-only', { token: await t.tokenFor('dh.admin') })).status).toBe(403);
   });
 
   it('given an endpoint answering a status, when called, then that status and JSON body are sent', async () => {

@@ -162,9 +162,14 @@ export class PluginError extends Error {
     return error instanceof Error && error.name === 'PluginError' && (PLUGIN_ERROR_CODES as readonly string[]).includes((error as PluginError).code);
   }
 
-  constructor(readonly code: PluginErrorCode, readonly fields?: readonly { field: string; message: string }[]) {
+  constructor(readonly code: PluginErrorCode, readonly fields?: readonly { field: string; message: string }[], readonly issues?: readonly z.core.$ZodIssue[]) {
     super(code);
     this.name = 'PluginError';
+  }
+
+  /** A 422 from a zod failure: the platform words each issue in the caller's language. */
+  static invalid(error: z.ZodError): PluginError {
+    return new PluginError('validation_failed', undefined, error.issues);
   }
 }
 
@@ -189,6 +194,8 @@ export interface PluginContext<C> {
   readonly config: C;
   readonly logger: PluginLogger;
   readonly platformVersion: string;
+  /** The platform's clock (tests move it); use it rather than Date.now() for reading times. */
+  now(): Date;
   readonly services: PluginServices;
   registerDeviceProtocol(adapter: DeviceProtocolAdapter): void;
   registerServiceTask<T>(handler: ServiceTaskHandler<T>): void;

@@ -26,6 +26,9 @@ export const pluginAdminRoutes = [
   }),
 ];
 
+/** A `user` endpoint that declares no (valid) permission is for the city's administrators. */
+const ADMINISTRATORS_ONLY = { action: 'administer', subject: 'Parameter' } as const;
+
 /** Route declarations for the endpoints loaded plugins registered; `taken` are the platform's own (method path) pairs. */
 export function pluginEndpointRoutes(app: App, taken: ReadonlySet<string>): RouteSpec[] {
   const routes: RouteSpec[] = [];
@@ -37,7 +40,7 @@ export function pluginEndpointRoutes(app: App, taken: ReadonlySet<string>): Rout
     for (const path of paths) {
       routes.push(defineRoute({
         method: endpoint.method, path, tag: `plugin:${pluginId}`, summary: endpoint.summary,
-        public: endpoint.auth === 'public', permission: endpoint.auth === 'user' ? permission ?? { action: 'administer', subject: 'all' } : undefined,
+        public: endpoint.auth === 'public', permission: endpoint.auth === 'user' ? permission ?? ADMINISTRATORS_ONLY : undefined,
         rawBody: { maxBytes: endpoint.maxBodyBytes ?? 1024 * 1024 },
         handler: async ({ req, body, actor }) => {
           const url = new URL(req.url ?? '/', 'http://localhost');
@@ -46,7 +49,7 @@ export function pluginEndpointRoutes(app: App, taken: ReadonlySet<string>): Rout
             headers, query: Object.fromEntries(url.searchParams), body: body as Buffer | undefined, remoteAddress: req.socket.remoteAddress,
             user: actor ? { id: actor.principal.userId, tenantId: actor.principal.tenantId, displayName: actor.principal.displayName } : undefined,
           })).catch((error: unknown) => {
-            throw PluginError.is(error) ? new AppError(error.code, {}, { fields: error.fields ? [...error.fields] : undefined }) : new AppError('plugin_failed');
+            throw PluginError.is(error) ? new AppError(error.code, {}, { fields: error.fields ? [...error.fields] : undefined, issues: error.issues ? [...error.issues] : undefined }) : new AppError('plugin_failed');
           });
           const status = response.status && response.status >= 200 && response.status < 300 ? response.status : 200;
           return new RawResponse(status, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(response.body ?? null));
