@@ -1,0 +1,429 @@
+/**
+ * The alarm evaluator: pure and deterministic. `evaluateReading` folds one reading into the
+ * state of one rule × source (a device code, or a facility code at facility scope) and returns
+ * the events it causes; `evaluateTick` does the same for the passing of time (offline, duration
+ * and clear-after timers, reminders, a schedule coming on duty). The state is plain JSON — the
+ * platform persists it per rule × source, so evaluation survives restarts — and is never mutated.
+ *
+ * Semantics, in the order they apply:
+ * - Truth is three-valued. A condition whose expression names a metric the reading lacks is
+ *   unknown; an expression giving null is false. Unknown never raises and never clears, so a
+ *   battery-only heartbeat neither raises nor clears a cover-open alarm. Composites use Kleene
+ *   logic (`or` is true when any part is true).
+ * - A tick re-reads the latest known truth of each condition: simple and rate conditions keep
+ *   their truth from the newest reading, duration conditions hold once true for their minutes,
+ *   repeat hits age out of the window, offline compares `now` with the last data time.
+ * - One alarm per rule × source: while active, a still-true condition emits nothing. A more
+ *   severe level escalates; a less severe one does not de-escalate — the alarm keeps the most
+ *   severe level reached until it clears, so a red alarm is never quietly downgraded.
+ * - A duration condition delays the raise, not the clear: once raised, the alarm stays while its
+ *   expression is true (LEL falling from 30 to 15 %LEL does not clear a "≥ 10 for 2 min" rule).
+ * - It clears when no level holds (all definitely false) and, when given, `clear.expr` is true,
+ *   for `clear.afterMinutes` if given. The clear and reminder timers restart on escalation.
+ * - Outside the schedule nothing new is raised; active alarms still escalate, clear and remind.
+ * - Readings not newer than the newest seen (out of order, or repeated) are ignored by duration,
+ *   repeat and rate conditions; simple ones still see them, so a late reading may raise or
+ *   escalate (at its own time), but never clears: an old reading says nothing about now.
+ * - At facility scope the platform passes the facility's latest value of every metric as the
+ *   reading, and the newest `lastSeenAt` of its devices to ticks (offline = all silent).
+ */
+import type { Expr } from '../expr/ast.ts';
+import { createCompileCache } from '../expr/cache.ts';
+import type { CompiledExpression } from '../expr/compile.ts';
+import { ExprError, type Diagnostic } from '../expr/errors.ts';
+import type { EvaluationContext } from '../expr/runtime.ts';
+import { DEFAULT_TIME_ZONE, wallClockOf } from '../expr/temporal.ts';
+import { t } from '../expr/types.ts';
+import type { ExprValue } from '../expr/values.ts';
+import type { AlarmCondition, AlarmEnvironment, AlarmRuleContent, AlarmSchedule, AlarmSeverity } from './definition.ts';
+import { MAX_RATE_SAMPLES, prepareAlarmState, type AlarmState, type ConditionMemory, type Truth } from './state.ts';
+
+export { MAX_RATE_SAMPLES, alarmStateSchema, initialAlarmState, ruleFingerprint, type AlarmState, type ConditionMemory, type Truth } from './state.ts';
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const RESERVED = new Set(['attributes', 'threshold', 'alarm']);
+
+export interface AlarmReading {
+  /** Epoch milliseconds. */
+  readonly ts: number;
+  /** Metric → value; flags may be 0/1 or booleans. Missing, null and non-finite values count as absent. */
+  readonly values: Readonly<Record<string, number | boolean | null | undefined>>;
+  readonly attributes?: Readonly<Record<string, unknown>>;
+  /** Per-device dynamic thresholds (from device attributes). */
+  readonly threshold?: Readonly<Record<string, number | null>>;
+}
+
+export interface AlarmEvaluationContext {
+  /** From `createAlarmEnvironment`, one per rule version and device type (the compile cache keys on it). */
+  readonly environment: AlarmEnvironment;
+}
+
+export type AlarmEvent =
+  /** `value`: for an expression, the first metric it names; for rate, the metric; for offline, the hours silent. */
+  | { readonly type: 'raise'; readonly severity: AlarmSeverity; readonly value: number | null; readonly values: Readonly<Record<string, number | boolean>>; readonly at: number }
+  | { readonly type: 'escalate'; readonly from: AlarmSeverity; readonly to: AlarmSeverity; readonly value: number | null; readonly at: number }
+  | { readonly type: 'clear'; readonly severity: AlarmSeverity; readonly at: number }
+  | { readonly type: 'remind'; readonly severity: AlarmSeverity; readonly at: number };
+
+export interface AlarmEvaluation {
+  readonly state: AlarmState;
+  readonly events: readonly AlarmEvent[];
+  /** Expressions that failed (the condition counted as unknown), for the platform's log. */
+  readonly errors: readonly { readonly path: string; readonly diagnostic: Diagnostic }[];
+}
+
+
+const toMinutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+
+/** Whether the rule is on duty at `at` (Asia/Shanghai wall time; a window past midnight belongs to the day it starts). */
+export function isOnDuty(schedule: AlarmSchedule | undefined, at: number): boolean {
+  if (!schedule) return true;
+  const wall = wallClockOf(new Date(at), DEFAULT_TIME_ZONE);
+  const minute = wall.hour * 60 + wall.minute;
+  const from = toMinutes(schedule.from);
+  const to = toMinutes(schedule.to);
+  const on = (day: number) => schedule.days === undefined || schedule.days.includes(day);
+  if (from < to) return on(wall.weekday) && minute >= from && minute < to;
+  return (on(wall.weekday) && minute >= from) || (on(wall.weekday === 1 ? 7 : wall.weekday - 1) && minute < to);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+const compileCache = createCompileCache();
+const metricsNamed = new WeakMap<CompiledExpression, readonly string[]>();
+
+function collectIdentifiers(node: Expr, bound: ReadonlySet<string>, out: string[]): void {
+  switch (node.kind) {
+    case 'Identifier':
+      if (!bound.has(node.name)) out.push(node.name);
+      return;
+    case 'Lambda':
+      collectIdentifiers(node.body, new Set([...bound, ...node.params.map((p) => p.name)]), out);
+      return;
+    case 'Member':
+      collectIdentifiers(node.object, bound, out);
+      return;
+    case 'Index':
+      collectIdentifiers(node.object, bound, out);
+      collectIdentifiers(node.index, bound, out);
+      return;
+    case 'Call':
+      for (const arg of node.args) collectIdentifiers(arg, bound, out);
+      return;
+    case 'Unary':
+      collectIdentifiers(node.operand, bound, out);
+      return;
+    case 'Binary':
+      collectIdentifiers(node.left, bound, out);
+      collectIdentifiers(node.right, bound, out);
+      return;
+    case 'Conditional':
+      collectIdentifiers(node.test, bound, out);
+      collectIdentifiers(node.consequent, bound, out);
+      collectIdentifiers(node.alternate, bound, out);
+      return;
+    case 'List':
+      for (const item of node.items) collectIdentifiers(item, bound, out);
+      return;
+    default:
+      return;
+  }
+}
+
+/** The metrics an expression names, in source order. */
+function metricsOf(compiled: CompiledExpression, environment: AlarmEnvironment): readonly string[] {
+  let names = metricsNamed.get(compiled);
+  if (names === undefined) {
+    const all: string[] = [];
+    collectIdentifiers(compiled.ast, new Set(), all);
+    names = [...new Set(all)].filter((name) => environment.metrics.has(name) && !RESERVED.has(name));
+    metricsNamed.set(compiled, names);
+  }
+  return names;
+}
+
+function numeric(value: unknown): number | undefined {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** Metric values as expressions see them: flags boolean, the rest numbers. */
+function readingVariables(reading: AlarmReading, environment: AlarmEnvironment): Record<string, unknown> {
+  const variables: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(reading.values)) {
+    const spec = environment.metrics.get(key);
+    const n = numeric(raw);
+    if (spec === undefined || n === undefined || RESERVED.has(key)) continue;
+    variables[key] = spec.flag ? (typeof raw === 'boolean' ? raw : n !== 0) : n;
+  }
+  variables.attributes = reading.attributes ?? {};
+  variables.threshold = reading.threshold ?? {};
+  return variables;
+}
+
+interface Outcome {
+  /** Whether it raises (for duration: held for its minutes). */
+  readonly truth: Truth;
+  /** Whether it keeps an active alarm from clearing (for duration: its expression is true now). */
+  readonly hold: Truth;
+  readonly value: number | null;
+}
+
+const UNKNOWN: Outcome = { truth: null, hold: null, value: null };
+const outcome = (truth: Truth, value: number | null, hold: Truth = truth): Outcome => ({ truth, hold, value });
+
+function kleene(op: 'and' | 'or', truths: readonly Truth[]): Truth {
+  const decisive = op === 'or';
+  if (truths.includes(decisive)) return decisive;
+  return truths.includes(null) ? null : !decisive;
+}
+
+function combine(op: 'and' | 'or', parts: readonly Outcome[]): Outcome {
+  const valued = parts.find((p) => p.truth === true && p.value !== null) ?? parts.find((p) => p.value !== null);
+  return { truth: kleene(op, parts.map((p) => p.truth)), hold: kleene(op, parts.map((p) => p.hold)), value: valued?.value ?? null };
+}
+
+class ReadingRun {
+  readonly errors: { path: string; diagnostic: Diagnostic }[] = [];
+  /** The rule's metrics present in this reading. */
+  readonly seen: Record<string, number | boolean> = {};
+  private readonly variables: Record<string, unknown>;
+  private readonly context: EvaluationContext;
+
+  constructor(
+    private readonly state: AlarmState,
+    private readonly reading: AlarmReading,
+    private readonly environment: AlarmEnvironment,
+    /** Newer than every reading seen: stateful conditions and memory move only then. */
+    private readonly fresh: boolean,
+  ) {
+    this.variables = readingVariables(reading, environment);
+    const at = new Date(reading.ts);
+    this.context = { now: () => at, timeZone: DEFAULT_TIME_ZONE };
+  }
+
+  private memory(path: string): ConditionMemory {
+    return (this.state.conditions[path] ??= { last: null, value: null });
+  }
+
+  expression(source: string, path: string): Outcome {
+    let compiled: CompiledExpression;
+    try {
+      compiled = compileCache.get(source, { environment: this.environment.condition, expectedType: t.boolean });
+    } catch (error) {
+      if (!(error instanceof ExprError)) throw error;
+      this.errors.push({ path, diagnostic: error.toDiagnostic() });
+      return UNKNOWN;
+    }
+    const metrics = metricsOf(compiled, this.environment);
+    for (const metric of metrics) {
+      const value = this.variables[metric] as number | boolean | undefined;
+      if (value === undefined) return UNKNOWN;
+      this.seen[metric] = value;
+    }
+    const first = metrics.length > 0 ? numeric(this.variables[metrics[0]!]) ?? null : null;
+    let result: ExprValue;
+    try {
+      result = compiled.evaluate(this.variables, this.context);
+    } catch (error) {
+      if (!(error instanceof ExprError)) throw error;
+      this.errors.push({ path, diagnostic: error.toDiagnostic() });
+      return UNKNOWN;
+    }
+    return outcome(result === true, first);
+  }
+
+  condition(condition: AlarmCondition, path: string): Outcome {
+    const ts = this.reading.ts;
+    switch (condition.type) {
+      case 'simple': {
+        const result = this.expression(condition.expr, `${path}.expr`);
+        if (this.fresh && result.truth !== null) Object.assign(this.memory(path), { last: result.truth, value: result.value });
+        return result;
+      }
+      case 'duration': {
+        if (!this.fresh) return UNKNOWN;
+        const result = this.expression(condition.expr, `${path}.expr`);
+        if (result.truth === null) return UNKNOWN;
+        const memory = this.memory(path);
+        memory.since = result.truth ? (memory.since ?? ts) : null;
+        Object.assign(memory, { last: result.truth, value: result.value });
+        return outcome(memory.since !== null && ts - memory.since >= condition.minutes * MINUTE, result.value, result.truth);
+      }
+      case 'repeat': {
+        if (!this.fresh) return UNKNOWN;
+        const result = this.expression(condition.expr, `${path}.expr`);
+        if (result.truth === null) return UNKNOWN;
+        const memory = this.memory(path);
+        const hits = (memory.hits ?? []).filter((hit) => hit >= ts - condition.windowMinutes * MINUTE);
+        if (result.truth) hits.push(ts);
+        memory.hits = hits.slice(-condition.count);
+        Object.assign(memory, { last: result.truth, value: result.value });
+        return outcome(memory.hits.length >= condition.count, result.value);
+      }
+      case 'rate': {
+        const value = numeric(this.reading.values[condition.metric]);
+        if (!this.fresh || value === undefined || !this.environment.metrics.has(condition.metric)) return UNKNOWN;
+        this.seen[condition.metric] = value;
+        const memory = this.memory(path);
+        const drop = condition.change < 0;
+        const samples = (memory.samples ?? []).filter(([at]) => at >= ts - condition.windowMinutes * MINUTE);
+        const extreme = samples[0];
+        const change = extreme === undefined ? undefined : value - extreme[1];
+        const holds = change !== undefined && (drop ? change <= condition.change : change >= condition.change);
+        // Keep only samples that can still be the extreme: one followed by a higher (drop) or lower (rise) value never can.
+        while (samples.length > 0 && (drop ? samples[samples.length - 1]![1] <= value : samples[samples.length - 1]![1] >= value)) samples.pop();
+        samples.push([ts, value]);
+        memory.samples = samples.slice(-MAX_RATE_SAMPLES);
+        Object.assign(memory, { last: holds, value });
+        return outcome(holds, value);
+      }
+      case 'offline':
+        return outcome(false, null);
+      case 'composite':
+        return combine(condition.op, condition.conditions.map((child, i) => this.condition(child, `${path}.conditions[${i}]`)));
+    }
+  }
+}
+
+function tickCondition(condition: AlarmCondition, path: string, state: AlarmState, now: number, seenAt: number | null): Outcome {
+  if (condition.type === 'offline') {
+    if (seenAt === null) return UNKNOWN;
+    const hours = (now - seenAt) / HOUR;
+    return outcome(hours >= condition.hours, Math.round(hours * 100) / 100);
+  }
+  if (condition.type === 'composite') {
+    return combine(condition.op, condition.conditions.map((child, i) => tickCondition(child, `${path}.conditions[${i}]`, state, now, seenAt)));
+  }
+  const memory = state.conditions[path];
+  if (memory === undefined || memory.last === null) return UNKNOWN;
+  const value = memory.value;
+  switch (condition.type) {
+    case 'duration':
+      return outcome(memory.last && memory.since != null && now - memory.since >= condition.minutes * MINUTE, value, memory.last);
+    case 'repeat':
+      return outcome((memory.hits ?? []).filter((hit) => hit >= now - condition.windowMinutes * MINUTE).length >= condition.count, value);
+    default:
+      return outcome(memory.last, value);
+  }
+}
+
+interface LevelOutcome extends Outcome {
+  readonly severity: AlarmSeverity;
+}
+
+/** True when no level holds and the explicit clear condition (if any) is true; false when something says otherwise. */
+function clearCriterion(rule: AlarmRuleContent, levels: readonly LevelOutcome[], clearTruth: Truth): Truth {
+  if (levels.some((l) => l.hold === true)) return false;
+  if (rule.clear?.expr !== undefined && clearTruth === false) return false;
+  if (levels.some((l) => l.hold === null)) return null;
+  return rule.clear?.expr !== undefined ? clearTruth : true;
+}
+
+function decide(
+  rule: AlarmRuleContent, state: AlarmState, levels: readonly LevelOutcome[], clearTruth: Truth,
+  at: number, mayClear: boolean, values: Readonly<Record<string, number | boolean>>,
+): AlarmEvent[] {
+  const events: AlarmEvent[] = [];
+  const hit = levels.filter((l) => l.truth === true).sort((a, b) => a.severity - b.severity)[0];
+  if (state.active === null) {
+    if (hit && isOnDuty(rule.schedule, at)) {
+      events.push({ type: 'raise', severity: hit.severity, value: hit.value, values: { ...values }, at });
+      Object.assign(state, { active: { severity: hit.severity, raisedAt: at }, lastRemindAt: at, clearSince: null });
+    }
+    return events;
+  }
+  if (hit && hit.severity < state.active.severity) {
+    events.push({ type: 'escalate', from: state.active.severity, to: hit.severity, value: hit.value, at });
+    Object.assign(state, { active: { ...state.active, severity: hit.severity }, lastRemindAt: at });
+  }
+  if (!mayClear) return events;
+  const criterion = clearCriterion(rule, levels, clearTruth);
+  if (criterion === true) {
+    state.clearSince ??= at;
+    if (at - state.clearSince >= (rule.clear?.afterMinutes ?? 0) * MINUTE) {
+      events.push({ type: 'clear', severity: state.active.severity, at });
+      Object.assign(state, { active: null, clearSince: null, lastRemindAt: null });
+      return events;
+    }
+  } else if (criterion === false) {
+    state.clearSince = null;
+  }
+  const every = rule.actions.remindEveryMinutes;
+  if (every !== undefined && state.lastRemindAt !== null && at - state.lastRemindAt >= every * MINUTE) {
+    events.push({ type: 'remind', severity: state.active.severity, at });
+    state.lastRemindAt = at;
+  }
+  return events;
+}
+
+/**
+ * Folds one reading into the state of a rule × source.
+ *
+ * @example
+ * const env = createAlarmEnvironment({ metrics: gasDetector.metrics });
+ * let state = null;
+ * ({ state, events } = evaluateReading(rule, state, { ts, values: { lel: 30 } }, { environment: env }));
+ * // events: [{ type: 'raise', severity: 1, value: 30, values: { lel: 30 }, at: ts }]
+ */
+export function evaluateReading(rule: AlarmRuleContent, state: AlarmState | null | undefined, reading: AlarmReading, context: AlarmEvaluationContext): AlarmEvaluation {
+  const next = prepareAlarmState(rule, state);
+  const fresh = next.lastReadingAt === null || reading.ts > next.lastReadingAt;
+  const run = new ReadingRun(next, reading, context.environment, fresh);
+  const levels = rule.levels.map((level, i) => ({ severity: level.severity, ...run.condition(level.condition, `levels[${i}].condition`) }));
+  let clearTruth: Truth = true;
+  if (rule.clear?.expr !== undefined) {
+    clearTruth = run.expression(rule.clear.expr, 'clear.expr').truth;
+    if (fresh && clearTruth !== null) next.clearLast = clearTruth;
+  }
+  if (fresh) {
+    next.lastReadingAt = reading.ts;
+    Object.assign(next.lastValues, run.seen);
+  }
+  const events = decide(rule, next, levels, clearTruth, reading.ts, fresh, run.seen);
+  return { state: next, events, errors: run.errors };
+}
+
+/**
+ * Advances a rule × source to `now` without a reading. `lastSeenAt` is the source's last data
+ * time (for a device that never sent data, the platform may pass when it was installed); null
+ * leaves offline conditions unknown.
+ */
+export function evaluateTick(rule: AlarmRuleContent, state: AlarmState | null | undefined, now: number, lastSeenAt: number | null): AlarmEvaluation {
+  const next = prepareAlarmState(rule, state);
+  const seenAt = lastSeenAt === null ? next.lastReadingAt : Math.max(lastSeenAt, next.lastReadingAt ?? lastSeenAt);
+  const levels = rule.levels.map((level, i) => ({ severity: level.severity, ...tickCondition(level.condition, `levels[${i}].condition`, next, now, seenAt) }));
+  const clearTruth = rule.clear?.expr !== undefined ? next.clearLast : true;
+  const events = decide(rule, next, levels, clearTruth, now, true, next.lastValues);
+  return { state: next, events, errors: [] };
+}
+
+/** What `alarm` holds in startProcess variable expressions. */
+export interface AlarmFacts {
+  readonly severity: AlarmSeverity;
+  readonly ruleKey: string;
+  readonly ruleName: string;
+  readonly scopeKind: string;
+  readonly sourceCode: string;
+  readonly deviceCode: string | null;
+  readonly facilityCode: string | null;
+  readonly value: number | null;
+  /** Epoch milliseconds. */
+  readonly raisedAt: number;
+}
+
+/**
+ * The variables to start the rule's process with, each expression evaluated over the raising
+ * reading and `alarm`. Throws `ExprError` when one does not compile or fails.
+ */
+export function alarmProcessVariables(rule: AlarmRuleContent, environment: AlarmEnvironment, alarm: AlarmFacts, reading?: AlarmReading): Record<string, ExprValue> {
+  const variables = { ...readingVariables(reading ?? { ts: alarm.raisedAt, values: {} }, environment), alarm: { ...alarm, raisedAt: new Date(alarm.raisedAt) } };
+  const at = new Date(alarm.raisedAt);
+  const out: Record<string, ExprValue> = {};
+  for (const [name, source] of Object.entries(rule.actions.startProcess?.variables ?? {})) {
+    out[name] = compileCache.get(source, { environment: environment.action }).evaluate(variables, { now: () => at, timeZone: DEFAULT_TIME_ZONE });
+  }
+  return out;
+}
