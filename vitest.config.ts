@@ -11,7 +11,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['runtime/**/*.test.ts', 'designer/**/*.test.ts', 'plugins/**/*.test.ts', 'seeds/**/*.test.ts', 'templates/**/*.test.ts', 'platform/shared/**/*.test.ts', 'platform/app/**/*.test.ts'],
-          exclude: ['**/node_modules/**'],
+          // Plugins' `*.db.test.ts` run in the db project, inside a test platform.
+          exclude: ['**/node_modules/**', 'plugins/**/*.db.test.ts'],
         },
       },
       {
@@ -19,7 +20,7 @@ export default defineConfig({
           name: 'db',
           // A db.read or a nested transaction inside a transaction throws (see database.server.ts).
           env: { TONGGUAN_TX_CHECKS: '1' },
-          include: ['platform/server/**/*.test.ts'],
+          include: ['platform/server/**/*.test.ts', 'plugins/**/*.db.test.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -12,6 +12,7 @@ export default [
     route('dictionaries', 'routes/dictionaries.tsx'),
     route('dictionaries/:key', 'routes/dictionary.tsx'),
     route('parameters', 'routes/parameters.tsx'),
+    route('plugins', 'routes/plugins.tsx'),
     route('calendar', 'routes/calendar.tsx'),
     route('definitions', 'routes/definitions.tsx'),
     route('definitions/:id', 'routes/definition.tsx'),

@@ -66,11 +66,13 @@ export async function startServer(): Promise<E2eServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tongguan-e2e-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  // The embedded MQTT broker gets a port of its own (1883 may be a Mosquitto on this machine).
+  const mqttPort = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', 'start'], {
     cwd: PLATFORM_DIR,
     env: {
       ...process.env, NODE_ENV: 'production', TONGGUAN_MODE: 'demo', PORT: String(port), HOST: '127.0.0.1',
-      DATABASE_URL: `file:${join(dir, 'e2e.db')}`, DEMO_PASSWORD,
+      DATABASE_URL: `file:${join(dir, 'e2e.db')}`, DEMO_PASSWORD, MQTT_PORT: String(mqttPort),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

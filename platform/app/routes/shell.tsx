@@ -28,6 +28,7 @@ const MENU: { path: string; key: string; subject?: SubjectName; action?: Action 
   { path: '/roles', key: 'ui.nav.roles', subject: 'Role' },
   { path: '/dictionaries', key: 'ui.nav.dictionaries', subject: 'Dictionary' },
   { path: '/parameters', key: 'ui.nav.parameters', subject: 'Parameter' },
+  { path: '/plugins', key: 'ui.nav.plugins', subject: 'Parameter' },
   { path: '/calendar', key: 'ui.nav.calendar', subject: 'Calendar' },
   { path: '/definitions', key: 'ui.nav.definitions', subject: 'Definition' },
   { path: '/audit', key: 'ui.nav.audit', subject: 'AuditLog' },

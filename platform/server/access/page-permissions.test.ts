@@ -15,6 +15,7 @@ import { loader as users } from '../../app/routes/users.tsx';
 import { loader as roles } from '../../app/routes/roles.tsx';
 import { loader as dictionaries } from '../../app/routes/dictionaries.tsx';
 import { loader as parameters } from '../../app/routes/parameters.tsx';
+import { loader as plugins } from '../../app/routes/plugins.tsx';
 import { loader as calendar } from '../../app/routes/calendar.tsx';
 import { loader as definitions } from '../../app/routes/definitions.tsx';
 import { loader as audit } from '../../app/routes/audit.tsx';
@@ -40,6 +41,7 @@ const PAGES: [path: string, loader: Loader, expect: string, params?: () => Recor
   ['/roles', roles as Loader, '+++----+-'],
   ['/dictionaries', dictionaries as Loader, '+-++++++-'],
   ['/parameters', parameters as Loader, '+-+------'],
+  ['/plugins', plugins as Loader, '+-+------'],
   ['/calendar', calendar as Loader, '+-++++++-'],
   ['/definitions', definitions as Loader, '+-++++++-'],
   ['/audit', audit as Loader, '-+-------'],

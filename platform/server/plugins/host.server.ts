@@ -13,7 +13,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import semver from 'semver';
-import { PluginError } from '@tongguan/plugin-sdk';
+import { BpmnError, PluginError } from '@tongguan/plugin-sdk';
 import type { PluginContext, PluginDefinition, PluginEndpoint, DeviceProtocolAdapter, ScheduledJob, ServiceTaskHandler, ExpressionFunction, PluginLogger } from '@tongguan/plugin-sdk';
 import type { App } from '../app.server.ts';
 import { pluginServices } from './services.server.ts';
@@ -223,12 +223,12 @@ export class PluginHost {
     }
   }
 
-  /** Runs a plugin's code, counting what it throws against it (a PluginError is a refusal, not a fault); rethrows so the caller answers it. */
+  /** Runs a plugin's code, counting what it throws against it (a PluginError or BpmnError is an answer, not a fault); rethrows so the caller answers it. */
   async guard<T>(pluginId: string, work: () => Promise<T> | T): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      if (!PluginError.is(error)) this.noteError(pluginId, error);
+      if (!PluginError.is(error) && !BpmnError.is(error)) this.noteError(pluginId, error);
       throw error;
     }
   }

@@ -12,7 +12,7 @@ import { and, asc, eq, inArray, lte, or, isNull, sql } from 'drizzle-orm';
 import type { JsonValue } from '@tongguan/runtime/bpmn/engine/contract';
 import type { App } from '../app.server.ts';
 import { inStep } from './step.server.ts';
-import { BpmnError } from './service-tasks.server.ts';
+import { isBpmnError } from './service-tasks.server.ts';
 
 type JobRow = App['db']['t']['jobs']['$inferSelect'];
 
@@ -67,7 +67,7 @@ async function runClaimed(app: App, job: JobRow): Promise<void> {
       });
       outcome = { result };
     } catch (error) {
-      outcome = error instanceof BpmnError
+      outcome = isBpmnError(error)
         ? { errorCode: error.errorCode, message: error.message }
         : { failure: error instanceof Error ? error.message : String(error) };
     }

@@ -36,6 +36,11 @@ export class BpmnError extends Error {
   }
 }
 
+/** A BpmnError by shape: plugins throw the SDK's BpmnError, which is not this module's class. */
+export function isBpmnError(error: unknown): error is BpmnError {
+  return error instanceof BpmnError || (error instanceof Error && error.name === 'BpmnError' && typeof (error as { errorCode?: unknown }).errorCode === 'string');
+}
+
 /**
  * @example
  * app.serviceTasks.register({

@@ -23,6 +23,7 @@ export const en: Shape<typeof zhCN> = {
       evaluation: 'Evaluation',
       reports: 'Reporting',
       devices: 'Devices',
+      plugins: 'Plugins',
       tasks: 'Tasks',
       startProcess: 'Start a process',
       logout: 'Sign out',
@@ -292,6 +293,13 @@ export const en: Shape<typeof zhCN> = {
       points: 'Evaluation points', addPoint: 'Add an evaluation point', pointName: 'Point name', location: 'Location (tap in the grid or locate)', note: 'Note',
       yes: 'Yes', no: 'No', submit: 'Submit the inspection', submitted: 'Inspection submitted', remove: 'Remove', checklist: 'Checklist',
     },
+    plugins: {
+      title: 'Plugins', id: 'Plugin', version: 'Version', kind: 'Kind', source: 'Source', status: 'Status', error: 'Reason', registered: 'Registered',
+      statuses: { active: 'Active', failed: 'Failed to load', disabled: 'Disabled' },
+      serviceTasks: 'Service tasks', protocols: 'Device protocols', endpoints: 'Endpoints', jobs: 'Jobs', functions: 'Expression functions',
+      faults: 'Faults', lastError: 'Last error', none: 'None',
+      hint: 'Plugins come from the plugins/ folder and the packages named in PLUGINS; a plugin that fails to load does not stop the platform; restart after fixing it.',
+    },
     devices: {
       title: 'Monitoring devices',
       code: 'Device code',
@@ -421,6 +429,7 @@ export const en: Shape<typeof zhCN> = {
     internal: 'Internal server error',
   },
   validation: {
+    simulatorNoMetric: 'this device reports none of the metrics this anomaly concerns',
     duplicateCode: 'duplicate code',
     unknownParent: 'unknown parent code',
     code: 'letters, digits, dots, hyphens and underscores only, starting with a letter or digit',

@@ -19,6 +19,7 @@ export const zhCN = {
       evaluation: '综合评价',
       reports: '指标上报',
       devices: '监测设备',
+      plugins: '插件管理',
       tasks: '待办/已办',
       startProcess: '发起流程',
       logout: '退出',
@@ -288,6 +289,13 @@ export const zhCN = {
       points: '评价点位', addPoint: '添加评价点位', pointName: '点位名称', location: '位置（在网格内点选或定位）', note: '备注',
       yes: '是', no: '否', submit: '提交考察结果', submitted: '考察结果已提交', remove: '删除', checklist: '检查项',
     },
+    plugins: {
+      title: '插件管理', id: '插件', version: '版本', kind: '类型', source: '来源', status: '状态', error: '原因', registered: '注册内容',
+      statuses: { active: '已启用', failed: '加载失败', disabled: '已停用' },
+      serviceTasks: '服务任务', protocols: '设备协议', endpoints: '接口', jobs: '定时任务', functions: '表达式函数',
+      faults: '运行错误', lastError: '最近错误', none: '无',
+      hint: '插件来自 plugins/ 目录与 PLUGINS 配置的软件包；加载失败的插件不影响平台运行，修正后重启生效。',
+    },
     devices: {
       title: '监测设备',
       code: '设备编码',
@@ -417,6 +425,7 @@ export const zhCN = {
     internal: '服务器内部错误',
   },
   validation: {
+    simulatorNoMetric: '该设备不上报此类异常涉及的指标',
     duplicateCode: '编码重复',
     unknownParent: '上级编码不存在',
     code: '只能包含字母、数字、点、短横线和下划线，且以字母或数字开头',

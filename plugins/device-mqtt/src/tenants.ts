@@ -6,7 +6,7 @@ const RETRY_MS = 10_000;
 export class TenantCodes {
   private byCode = new Map<string, string>();
   private byId = new Map<string, string>();
-  private loadedAt = 0;
+  private loadedAt: number | undefined;
   private loading: Promise<void> | undefined;
 
   constructor(private readonly tenants: PluginServices['tenants'], private readonly now: () => number = Date.now) {}
@@ -24,7 +24,7 @@ export class TenantCodes {
   /** Concurrent callers share one lookup (the first messages after a start arrive together). */
   private refresh(): Promise<void> {
     if (this.loading) return this.loading;
-    if (this.loadedAt > 0 && this.now() - this.loadedAt < RETRY_MS) return Promise.resolve();
+    if (this.loadedAt !== undefined && this.now() - this.loadedAt < RETRY_MS) return Promise.resolve();
     this.loading = this.tenants.list().then((list) => {
       this.byCode = new Map(list.map((t) => [t.code, t.id]));
       this.byId = new Map(list.map((t) => [t.id, t.code]));

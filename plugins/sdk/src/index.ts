@@ -116,6 +116,23 @@ export interface ServiceTaskHandler<C = unknown> {
   run(input: ServiceTaskInput<C>): Promise<JsonValue | undefined>;
 }
 
+/**
+ * A business outcome of a service task that the process model catches with an error boundary
+ * event whose errorCode matches (e.g. "no responsible unit found"); any other exception is a
+ * technical failure, retried with backoff.
+ */
+export class BpmnError extends Error {
+  constructor(readonly errorCode: string, message?: string) {
+    super(message ?? errorCode);
+    this.name = 'BpmnError';
+  }
+
+  /** True for a BpmnError, also one made by another copy of this SDK or by the platform. */
+  static is(error: unknown): error is BpmnError {
+    return error instanceof Error && error.name === 'BpmnError' && typeof (error as BpmnError).errorCode === 'string';
+  }
+}
+
 /** An HTTP endpoint a plugin serves (exchange with other platforms, a vendor webhook…), mounted at `/api/v1/plugins/<plugin id><path>`. */
 export interface PluginEndpoint {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';

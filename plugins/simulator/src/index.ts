@@ -52,7 +52,7 @@ export default definePlugin<z.infer<typeof configSchema>>({
         } catch (error) {
           if (error instanceof AnomalyRefused) {
             if (error.reason === 'unknownDevice') throw new PluginError('not_found');
-            throw new PluginError('validation_failed', [{ field: 'kind', message: error.message }]);
+            throw new PluginError('validation_failed', [{ field: 'kind', message: '#validation.simulatorNoMetric' }]);
           }
           throw error;
         }
