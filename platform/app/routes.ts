@@ -30,6 +30,7 @@ export default [
     route('inspections', 'routes/inspections.tsx'),
     route('inspections/:id', 'routes/inspection.tsx'),
     route('devices', 'routes/devices.tsx'),
+    route('map', 'routes/map.tsx'),
     route('processes/new', 'routes/process-new.tsx'),
     route('processes/:id', 'routes/process.tsx'),
   ]),

@@ -15,6 +15,7 @@ import { DiskFileStorage, type FileStorage } from './storage/file-storage.server
 import { DeviceDirectory } from './devices/directory.server.ts';
 import { TelemetryPipeline } from './devices/ingest.server.ts';
 import { PluginHost } from './plugins/host.server.ts';
+import { AlarmEngine } from './alarms/engine.server.ts';
 import { createDefaultRegistry, type FunctionRegistry } from '@tongguan/runtime/expr/index';
 
 export interface App {
@@ -36,6 +37,8 @@ export interface App {
   readonly functions: FunctionRegistry;
   /** Loaded plugins, their status and what they registered. */
   readonly plugins: PluginHost;
+  /** Alarm rules judging stored telemetry and the passing of time (docs/alarms.md). */
+  readonly alarms: AlarmEngine;
 }
 
 /** Who is acting, from where: passed to every service call. */
@@ -50,9 +53,12 @@ export function createApp(config: AppConfig, db: Database, now: () => Date = () 
   const app: App = {
     config, db, now, principals: new PrincipalCache(), bearers: new BearerCache(config.apiTokenCacheMs), serviceTasks: new ServiceTaskRegistry(),
     files: new DiskFileStorage(config.filesDir), devices, telemetry: new TelemetryPipeline(db, devices, () => now().getTime()),
-    functions: createDefaultRegistry(), plugins: undefined as unknown as PluginHost,
+    functions: createDefaultRegistry(), plugins: undefined as unknown as PluginHost, alarms: undefined as unknown as AlarmEngine,
   };
   (app as { plugins: PluginHost }).plugins = new PluginHost(app);
+  (app as { alarms: AlarmEngine }).alarms = new AlarmEngine(app);
+  // After each committed batch: alarm rules judge what was stored (a failure is logged, ingestion goes on).
+  app.telemetry.onStored((readings) => app.alarms.onStored(readings));
   // Built in, like a plugin's handlers: the standard case process notifies on overdue (督办).
   app.serviceTasks.register(notifyHandler(app));
   return app;

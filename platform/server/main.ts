@@ -13,6 +13,7 @@ import { startTimerLoop } from './workflow/scheduler.server.ts';
 import { startJobLoop } from './workflow/jobs.server.ts';
 import { startIndicatorLoop } from './indicators/schedule.server.ts';
 import { startTelemetryLoop } from './devices/rollups.server.ts';
+import { startAlarmLoop } from './alarms/engine.server.ts';
 import { createHttpServer, type PageHandler } from './http/server.server.ts';
 import { seedDemo } from './seed/demo.server.ts';
 import { loadPlugins } from './plugins/host.server.ts';
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   const stopJobs = startJobLoop(app);
   const stopIndicators = config.indicatorIntervalMs > 0 ? startIndicatorLoop(app, config.indicatorIntervalMs) : async () => {};
   const stopTelemetry = startTelemetryLoop(app, 60_000, config.telemetryRetentionDays);
+  const stopAlarms = startAlarmLoop(app, 30_000);
   server.listen(config.port, config.host, () => {
     console.log(`\nTongguan 统管 is running: http://localhost:${config.port}  (database: ${db.dialect}, mode: ${config.mode})`);
     if (config.mode === 'demo') {
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
   });
   const shutdown = () => {
     server.close();
-    void Promise.all([stopTimers(), stopJobs(), stopIndicators(), stopTelemetry(), plugins.stop()]).then(() => app.telemetry.close()).then(() => db.close()).finally(() => process.exit(0));
+    void Promise.all([stopTimers(), stopJobs(), stopIndicators(), stopTelemetry(), stopAlarms(), plugins.stop()]).then(() => app.telemetry.close()).then(() => db.close()).finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -31,7 +31,7 @@ export type DataScope = (typeof DATA_SCOPES)[number];
 /** Subjects that permissions name. `all` matches every subject. */
 export const SUBJECTS = [
   'Organisation', 'Grid', 'User', 'Role', 'ApiToken', 'Dictionary', 'Parameter', 'Calendar',
-  'Definition', 'AuditLog', 'Process', 'Case', 'Indicator', 'Facility', 'Device', 'all',
+  'Definition', 'AuditLog', 'Process', 'Case', 'Indicator', 'Facility', 'Device', 'Alarm', 'all',
 ] as const;
 export type SubjectName = (typeof SUBJECTS)[number];
 

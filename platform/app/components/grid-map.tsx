@@ -8,7 +8,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert } from 'antd';
 import type * as Leaflet from 'leaflet';
+import { displayTransform, type BasemapCoordinates } from '@tongguan/runtime/geo/gcj02';
 import { useT } from '../lib/i18n.tsx';
+import { useShell } from '../lib/shell-context.tsx';
 import './grid-map.css';
 
 export interface MapPoint {
@@ -33,6 +35,8 @@ interface Props {
   onPick?: (point: MapPoint) => void;
   /** Per grid id: fill colour and popup text (a choropleth); grids without one keep the default look. */
   fills?: Readonly<Record<string, { color: string; text: string }>>;
+  /** The basemap's coordinate system (default: the city's map.basemapCoordinates): over GCJ-02 tiles, grids and the point are shown shifted and taps shifted back. */
+  coordinates?: BasemapCoordinates;
 }
 
 interface Loaded {
@@ -54,7 +58,12 @@ const FALLBACK_CENTER: [number, number] = [36.66, 117.0];
 const POINT_ZOOM = 16;
 const POINT_PANE = 'tgPoint';
 
-export function GridMap({ grids, basemapUrl, height = 360, point = null, onPick, fills }: Props) {
+export function GridMap({ grids, basemapUrl, height = 360, point = null, onPick, fills, coordinates: given }: Props) {
+  const shell = useShell();
+  const coordinates = given ?? shell.mapCoordinates;
+  const transform = displayTransform(coordinates);
+  const shift = useRef(transform);
+  shift.current = transform;
   const t = useT();
   const container = useRef<HTMLDivElement>(null);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
@@ -80,7 +89,7 @@ export function GridMap({ grids, basemapUrl, height = 360, point = null, onPick,
         box.classList.toggle('tg-hide-labels', width < LABEL_MIN_PX);
       };
       created.on('zoomend', refreshLabels);
-      created.on('click', (event: Leaflet.LeafletMouseEvent) => pick.current?.({ lng: event.latlng.lng, lat: event.latlng.lat }));
+      created.on('click', (event: Leaflet.LeafletMouseEvent) => pick.current?.(shift.current.fromDisplay({ lng: event.latlng.lng, lat: event.latlng.lat })));
       // The point sits above the grid codes (tooltip pane, 650): a case in a grid's middle would hide under its label.
       created.createPane(POINT_PANE).style.zIndex = '660';
       map = created;
@@ -103,7 +112,8 @@ export function GridMap({ grids, basemapUrl, height = 360, point = null, onPick,
       // A picker's grids let taps through to the map (no popups in the way of setting the point).
       const fill = fills?.[grid.id];
       const style = fill ? { color: '#595959', weight: 0.5, fillColor: fill.color, fillOpacity: 0.75 } : { color: '#1f5fbf', weight: 1, fillOpacity: 0.12 };
-      const polygon = L.geoJSON(grid.geometry as GeoJSON.Polygon, { interactive: !picking, style });
+      const shown = { type: 'Polygon' as const, coordinates: grid.geometry.coordinates.map((ring) => ring.map(([lng, lat]) => { const p = transform.toDisplay({ lng: lng!, lat: lat! }); return [p.lng, p.lat]; })) };
+      const polygon = L.geoJSON(shown, { interactive: !picking, style });
       if (!fill) polygon.bindTooltip(grid.code, { permanent: true, direction: 'center', className: 'tg-grid-label' });
       if (!picking) {
         const popup = document.createElement('div');
@@ -116,7 +126,7 @@ export function GridMap({ grids, basemapUrl, height = 360, point = null, onPick,
     }
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16] });
     refreshLabels();
-  }, [loaded, grids, picking, fills]);
+  }, [loaded, grids, picking, fills, coordinates]);
 
   const lng = point?.lng;
   const lat = point?.lat;
@@ -125,11 +135,12 @@ export function GridMap({ grids, basemapUrl, height = 360, point = null, onPick,
     const { L, map, pointLayer } = loaded;
     pointLayer.clearLayers();
     if (lng === undefined || lat === undefined) return;
-    const at = L.latLng(lat, lng);
+    const shown = shift.current.toDisplay({ lng, lat });
+    const at = L.latLng(shown.lat, shown.lng);
     L.circleMarker(at, { pane: POINT_PANE, radius: 8, color: '#a8071a', weight: 2, fillColor: '#ff4d4f', fillOpacity: 0.9, interactive: false }).addTo(pointLayer);
     // A tap sets a point in view and leaves the map still; a point from elsewhere (GPS, a case) is brought into view.
     if (!map.getBounds().contains(at)) map.setView(at, Math.max(map.getZoom(), POINT_ZOOM));
-  }, [loaded, lng, lat]);
+  }, [loaded, lng, lat, coordinates]);
 
   if (failed) return <Alert type="warning" showIcon title={t('ui.map.failed')} />;
   return (

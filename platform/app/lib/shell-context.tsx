@@ -5,6 +5,8 @@ export interface ShellData {
   csrfToken: string;
   /** The city's time zone (calendar.workingTime): times are shown and typed in it. */
   timeZone: string;
+  /** The basemap's coordinate system (map.basemapCoordinates): maps shift WGS-84 data onto GCJ-02 tiles. */
+  mapCoordinates: 'WGS84' | 'GCJ02';
   /** `action:Subject` → allowed; the UI hides what the person may not do (the server still checks). */
   can: Record<string, boolean>;
 }

@@ -21,6 +21,7 @@ const MENU: { path: string; key: string; subject?: SubjectName; action?: Action 
   { path: '/indicator-reports', key: 'ui.nav.reports', subject: 'Indicator', action: 'create' },
   // Inspectors have no dashboard but record field inspections in their grids.
   { path: '/inspections', key: 'ui.nav.inspections', subject: 'Indicator', action: 'create' },
+  { path: '/map', key: 'ui.nav.map', subject: 'Device' },
   { path: '/devices', key: 'ui.nav.devices', subject: 'Device' },
   { path: '/processes/new', key: 'ui.nav.startProcess', subject: 'Process', action: 'create' },
   { path: '/organisations', key: 'ui.nav.organisations', subject: 'Organisation' },
@@ -45,12 +46,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     }
   }
   const { timeZone } = await getParameterValue(context.app, principal.tenantId, 'calendar.workingTime');
+  const mapCoordinates = await getParameterValue(context.app, principal.tenantId, 'map.basemapCoordinates');
   const notices = await listNotifications(context.app, actor, { limit: 8 });
   return {
     notices,
     user: { id: principal.userId, username: principal.username, displayName: principal.displayName, positions: principal.positions },
     csrfToken: principal.csrfToken ?? '',
     timeZone,
+    mapCoordinates,
     can,
   };
 }

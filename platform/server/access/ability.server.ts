@@ -29,6 +29,8 @@ export const SCOPE_FIELDS: Partial<Record<SubjectName, ScopeFields>> = {
   // A facility or device belongs to its maintaining unit and to the grid and district it stands in.
   Facility: { org: 'orgIds', grid: 'gridId' },
   Device: { org: 'orgIds', grid: 'gridId' },
+  // An alarm belongs where its device or facility stood when it was raised (copied onto the alarm).
+  Alarm: { org: 'orgIds', grid: 'gridId' },
 };
 
 export interface RoleForAbility {

@@ -118,6 +118,16 @@ const MATRIX: Row[] = [
   ['PATCH', '/api/v1/devices/{nowhere}', '+------- +-', {}],
   ['POST', '/api/v1/devices/{nowhere}/token', '+------- +-'],
   ['GET', '/api/v1/ingest-rejections', '+------- +-'],
+  // Alarms: whoever reads devices reads alarms (in scope); 指挥中心 and district staff acknowledge, resolve, close and judge them false.
+  ['GET', '/api/v1/alarms', '+--++-++ +-'],
+  ['GET', '/api/v1/alarms/{nowhere}', '+--++-++ +-'],
+  ['POST', '/api/v1/alarms/{nowhere}/acknowledge', '+--++--- +-', {}],
+  ['POST', '/api/v1/alarms/{nowhere}/resolve', '+--++--- +-', {}],
+  ['POST', '/api/v1/alarms/{nowhere}/close', '+--++--- +-', {}],
+  ['POST', '/api/v1/alarms/{nowhere}/mark-false', '+--++--- +-', {}],
+  // Alarm rules are definitions: readers of definitions export them, only administrators import.
+  ['GET', '/api/v1/alarm-rules/export', '+-++++++ +-'],
+  ['POST', '/api/v1/alarm-rules/import', '+------- +-', {}],
 
   // 平台上报 for the whole city: city-wide rights (a district's staff report for their district only).
   ['POST', '/api/v1/indicators/1-2-1/reports', '+--+---- +-', { period: '2026', values: { inspected: 1, bridges: 2 } }],

@@ -62,6 +62,8 @@ export function defineDeviceSchema(k: SchemaKit) {
     installedOn: k.text('installed_on'),
     status: k.text('status').$type<(typeof DEVICE_STATUSES)[number]>().notNull(),
     tokenHash: k.text('token_hash'),
+    /** Per-device alarm thresholds (`threshold.tiltMax` in alarm conditions), e.g. set at installation; null: none. */
+    thresholds: k.json<Record<string, number>>('thresholds'),
     /** Time of the newest reading (to the minute: ingestion writes it when it moves on by a minute or more). */
     lastSeenAt: k.timestamp('last_seen_at'),
     createdAt: k.timestamp('created_at').notNull(),

@@ -8,6 +8,7 @@ import { defineNotificationSchema } from './schema-notifications.server.ts';
 import { defineCaseSchema } from './schema-cases.server.ts';
 import { defineIndicatorSchema } from './schema-indicators.server.ts';
 import { defineDeviceSchema } from './schema-devices.server.ts';
+import { defineAlarmSchema } from './schema-alarms.server.ts';
 import type { Position, OrgLevel, OrgKind, DataScope, RoleRule, DefinitionKind, DefinitionStatus } from '../../shared/domain.ts';
 
 export function defineSchema(k: SchemaKit) {
@@ -221,6 +222,7 @@ export function defineSchema(k: SchemaKit) {
     ...defineNotificationSchema(k),
     ...defineIndicatorSchema(k),
     ...defineDeviceSchema(k),
+    ...defineAlarmSchema(k),
   };
 }
 

@@ -8,4 +8,5 @@ export const {
   processInstances, tasks, taskCandidates, timers, startTimers, eventSubscriptions, jobs, activityHistory,
   cases, caseSequences, attachments, notifications, indicatorValues, indicatorReports, inspectionTasks,
   entities, devices, telemetry, telemetryLatest, telemetryRollups, ingestRejections, watermarks,
+  alarmRuleStates, alarms, alarmEvents,
 } = schema;

@@ -38,6 +38,10 @@ export const facilityInput = z.object({
   attributes: z.record(z.string(), z.unknown()).default({}),
 });
 
+/** Per-device alarm thresholds, read by alarm conditions as `threshold.<key>` (e.g. a cover's own tilt limit). */
+const thresholds = z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, '#validation.metricKey'), z.number())
+  .refine((value) => Object.keys(value).length <= 50, '#validation.tooManyThresholds');
+
 export const deviceInput = z.object({
   code, typeKey: z.string().min(1).max(80),
   facilityId: z.string().max(64).nullish(),
@@ -46,8 +50,10 @@ export const deviceInput = z.object({
   location: lngLat.optional(),
   installedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '#validation.date').nullish(),
   status: z.enum(DEVICE_STATUSES).default('active'),
+  thresholds: thresholds.optional(),
 });
-export const devicePatch = z.object({ status: z.enum(DEVICE_STATUSES) });
+export const devicePatch = z.object({ status: z.enum(DEVICE_STATUSES).optional(), thresholds: thresholds.nullable().optional() })
+  .refine((patch) => patch.status !== undefined || patch.thresholds !== undefined, { message: '#validation.inputRequired', path: ['status'] });
 
 export const monitoringQuery = z.object({
   typeKey: z.string().max(80).optional(),
@@ -83,7 +89,7 @@ export interface FacilityOutput {
 export interface DeviceOutput {
   id: string; code: string; typeKey: string; typeName: string | null; module: string | null; facilityId: string | null;
   orgId: string | null; gridId: string | null; districtOrgId: string | null; lng: number; lat: number; installedOn: string | null;
-  status: string; online: boolean; lastSeenAt: string | null; createdAt: string;
+  status: string; online: boolean; lastSeenAt: string | null; createdAt: string; thresholds: Record<string, number> | null;
   latest: Record<string, { value: number; ts: string }>;
 }
 
@@ -160,7 +166,8 @@ function toDevice(row: DeviceRow, type: DeviceTypeContent | undefined, now: Date
   return {
     id: row.id, code: row.code, typeKey: row.typeKey, typeName: type?.name ?? null, module: type?.module ?? null, facilityId: row.entityId,
     orgId: row.orgId, gridId: row.gridId, districtOrgId: row.districtOrgId, lng: row.lng, lat: row.lat, installedOn: row.installedOn,
-    status: row.status, online: isOnline(row.lastSeenAt, type, now), lastSeenAt: row.lastSeenAt?.toISOString() ?? null, createdAt: row.createdAt.toISOString(), latest,
+    status: row.status, online: isOnline(row.lastSeenAt, type, now), lastSeenAt: row.lastSeenAt?.toISOString() ?? null, createdAt: row.createdAt.toISOString(),
+    thresholds: row.thresholds, latest,
   };
 }
 
@@ -312,7 +319,7 @@ export async function createDevice(app: App, actor: Actor, raw: unknown): Promis
     const row: DeviceRow = {
       id: newId(), tenantId, code: input.code, typeKey: input.typeKey, entityId: facility?.id ?? null, orgId: input.orgId ?? facility?.orgId ?? null,
       ...(await placeOf(app, tx, tenantId, location)), lng: location[0], lat: location[1], installedOn: input.installedOn ?? null, status: input.status,
-      tokenHash: hashDeviceToken(token), lastSeenAt: null, createdAt: now, updatedAt: now,
+      tokenHash: hashDeviceToken(token), thresholds: input.thresholds ?? null, lastSeenAt: null, createdAt: now, updatedAt: now,
     };
     assertCan(actor, 'create', 'Device', await recordOf(app, row, tx));
     await tx.insert(d).values(row);
@@ -341,8 +348,9 @@ export async function updateDevice(app: App, actor: Actor, id: string, raw: unkn
   const patch = parseInput(devicePatch, raw);
   await app.db.transaction(async (tx) => {
     const before = await deviceRow(app, actor, id, 'update', tx);
-    await tx.update(app.db.t.devices).set({ status: patch.status, updatedAt: app.now() }).where(eq(app.db.t.devices.id, id));
-    await auditAs(app, tx, actor, { action: 'update', objectType: 'device', objectId: id, before: { status: before.status }, after: { status: patch.status } });
+    const after = { status: patch.status ?? before.status, thresholds: patch.thresholds === undefined ? before.thresholds : patch.thresholds };
+    await tx.update(app.db.t.devices).set({ ...after, updatedAt: app.now() }).where(eq(app.db.t.devices.id, id));
+    await auditAs(app, tx, actor, { action: 'update', objectType: 'device', objectId: id, before: { status: before.status, thresholds: before.thresholds }, after });
   });
   app.devices.invalidate(actor.principal.tenantId);
   return getDevice(app, actor, id);

@@ -17,6 +17,15 @@ export interface KnownDevice {
   readonly status: 'active' | 'maintenance' | 'retired';
   readonly tokenHash: string | null;
   readonly entityId: string | null;
+  /** Where it stands and who it belongs to (alarms copy these when raised). */
+  readonly orgId: string | null;
+  readonly gridId: string | null;
+  readonly districtOrgId: string | null;
+  readonly lng: number;
+  readonly lat: number;
+  /** Per-device alarm thresholds (`threshold.…` in alarm conditions). */
+  readonly thresholds: Readonly<Record<string, number>> | null;
+  readonly createdAt: Date;
   /** Null when the device's type has no published version (its readings are refused as unknown metrics). */
   readonly type: DeviceTypeContent | null;
   readonly typeVersion: number | null;
@@ -79,7 +88,10 @@ export class DeviceDirectory {
   private async fetch(tenantId: string): Promise<TenantDevices> {
     const { devices: d, definitions: def } = this.db.t;
     const [rows, typeRows] = await Promise.all([
-      this.db.read.select({ id: d.id, code: d.code, typeKey: d.typeKey, status: d.status, tokenHash: d.tokenHash, entityId: d.entityId }).from(d).where(eq(d.tenantId, tenantId)),
+      this.db.read.select({
+        id: d.id, code: d.code, typeKey: d.typeKey, status: d.status, tokenHash: d.tokenHash, entityId: d.entityId,
+        orgId: d.orgId, gridId: d.gridId, districtOrgId: d.districtOrgId, lng: d.lng, lat: d.lat, thresholds: d.thresholds, createdAt: d.createdAt,
+      }).from(d).where(eq(d.tenantId, tenantId)),
       this.db.read.select({ key: def.key, version: def.version, content: def.content }).from(def)
         .where(and(eq(def.tenantId, tenantId), eq(def.kind, 'deviceType'), eq(def.status, 'published'))).orderBy(desc(def.version)),
     ]);

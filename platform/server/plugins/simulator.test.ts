@@ -90,6 +90,29 @@ describe('simulator', () => {
     expect((await latest(cover.code, 'open'))!.value).toBe(1);
   });
 
+  it('given each anomaly kind injected into a demo device, when it runs for a minute, then the template\'s default alarm rule raises an alarm on that device', async () => {
+    const devices = (await pluginServices(t.app, 'test').entities.devices(await t.tenantId())).filter((d) => d.status === 'active');
+    const used = new Set<string>();
+    const injected: { kind: string; deviceId: string; code: string }[] = [];
+    for (const kind of ANOMALY_KINDS) {
+      const effect = ANOMALIES[kind];
+      const device = devices.find((d) => !used.has(d.code) && (!effect.deviceTypes || effect.deviceTypes.includes(d.typeKey)) && d.metrics.some((m) => effect.metrics[0] === m.key))!;
+      used.add(device.code);
+      const res = await t.request('POST', '/api/v1/simulator/anomalies', { token: admin, body: { deviceCode: device.code, kind, durationMinutes: 10 } });
+      expect(res.status, `${kind}: ${await res.clone().text()}`).toBe(201);
+      injected.push({ kind, deviceId: device.id, code: device.code });
+    }
+    for (let second = 0; second < 70; second += 5) {
+      t.clock.advance(5_000);
+      await tick();
+    }
+    for (const { kind, deviceId, code } of injected) {
+      const res = await t.request('GET', `/api/v1/alarms?status=open&deviceId=${deviceId}`, { token: admin });
+      const { items } = (await res.json()) as { items: { ruleKey: string; severity: number }[] };
+      expect(items.length, `${kind} on ${code}`).toBeGreaterThanOrEqual(1);
+    }
+  });
+
   it('given bad requests, then they are refused: unknown kind, unknown device, a device without the metric, non-administrators', async () => {
     const detector = (await pluginServices(t.app, 'test').entities.devices(await t.tenantId())).find((d) => d.typeKey === 'gasLeakDetector')!;
     const kind = await t.request('POST', '/api/v1/simulator/anomalies', { token: admin, body: { deviceCode: detector.code, kind: 'earthquake' }, headers: { 'accept-language': 'zh-CN' } });

@@ -19,6 +19,8 @@ export interface RoleTemplate {
 const CONFIG_READ: RoleRule = { action: 'read', subject: ['Dictionary', 'Calendar', 'Definition'] };
 /** Operational staff start processes (cases) and follow them; tasks are theirs by assignment rules. */
 const PROCESS_WORK: RoleRule = { action: ['read', 'create'], subject: ['Process', 'Case'] };
+/** 报警处置: read alarms and acknowledge, resolve, close or judge them false, within the data scope. */
+const ALARM_WORK: RoleRule = { action: ['read', 'update'], subject: 'Alarm' };
 
 export const BUILTIN_ROLES: RoleTemplate[] = [
   {
@@ -45,12 +47,12 @@ export const BUILTIN_ROLES: RoleTemplate[] = [
   },
   {
     code: 'commandCenter', name: '指挥中心', description: '受理员、值班长、派遣员：全市范围', dataScope: 'all',
-    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Indicator', 'Facility', 'Device'] }, { action: 'create', subject: 'Indicator' }, CONFIG_READ, PROCESS_WORK],
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Indicator', 'Facility', 'Device'] }, { action: 'create', subject: 'Indicator' }, CONFIG_READ, PROCESS_WORK, ALARM_WORK],
   },
   {
     code: 'districtStaff', name: '区级业务人员', description: '区级受理、派遣与领导：本区范围', dataScope: 'orgAndBelow',
     // 平台上报: a district reports its own indicator data (data scope: their district).
-    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Indicator', 'Facility', 'Device'] }, { action: 'create', subject: 'Indicator' }, CONFIG_READ, PROCESS_WORK],
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Indicator', 'Facility', 'Device'] }, { action: 'create', subject: 'Indicator' }, CONFIG_READ, PROCESS_WORK, ALARM_WORK],
   },
   {
     code: 'inspector', name: '监督员', description: '信息采集与核查：本片区网格', dataScope: 'orgAndBelow',
@@ -59,11 +61,11 @@ export const BUILTIN_ROLES: RoleTemplate[] = [
   },
   {
     code: 'handler', name: '处置人员', description: '责任单位处置：本单位', dataScope: 'org',
-    rules: [{ action: 'read', subject: ['Organisation', 'User', 'Facility', 'Device'] }, CONFIG_READ, PROCESS_WORK],
+    rules: [{ action: 'read', subject: ['Organisation', 'User', 'Facility', 'Device', 'Alarm'] }, CONFIG_READ, PROCESS_WORK],
   },
   {
     code: 'leader', name: '市级领导', description: '全市查看', dataScope: 'all',
-    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Role', 'Process', 'Case', 'Indicator', 'Facility', 'Device'] }, CONFIG_READ],
+    rules: [{ action: 'read', subject: ['Organisation', 'Grid', 'User', 'Role', 'Process', 'Case', 'Indicator', 'Facility', 'Device', 'Alarm'] }, CONFIG_READ],
   },
 ];
 

@@ -19,6 +19,8 @@ import { scheduleStartTimers } from '../workflow/start-timers.server.ts';
 import { ORG_KINDS, ORG_LEVELS, POSITIONS } from '../../shared/domain.ts';
 import { polygonSchema, bboxOf, pointInPolygon } from '../../shared/schemas/geo.ts';
 import { checkAttributes } from '@tongguan/runtime/devices/definition';
+import { alarmRuleContentSchema } from '@tongguan/runtime/alarms/definition';
+import { alarmRuleIssues } from '../alarms/rules.server.ts';
 import type { Db } from '../db/database.server.ts';
 import { monitoringTypes } from '../devices/devices.server.ts';
 import { dictionaryContentSchema, parseDictionaryCsv } from '../../shared/schemas/dictionary-csv.ts';
@@ -36,7 +38,7 @@ const templateList = (extension: 'bpmn' | 'json') =>
 const indicatorFiles = z.array(z.object({ file: z.string().regex(/^[\w.-]+\.json$/), name: z.string().min(1) }));
 const indicatorFile = z.array(z.object({ key: z.string().min(1), name: z.string().min(1), content: z.unknown() }));
 
-type TemplateKind = 'process' | 'form' | 'indicator' | 'entityType' | 'deviceType';
+type TemplateKind = 'process' | 'form' | 'indicator' | 'entityType' | 'deviceType' | 'alarmRule';
 
 function templateDefinitions(): { kind: TemplateKind; key: string; name: string; content: unknown }[] {
   const listed = (folder: string, extension: 'bpmn' | 'json') =>
@@ -52,6 +54,8 @@ function templateDefinitions(): { kind: TemplateKind; key: string; name: string;
     // Facility and device types of the nine monitoring modules (000 §4.2.4), before anything that names them.
     ...monitoringTemplate('entity-types.json').map((e) => ({ kind: 'entityType' as const, ...e })),
     ...monitoringTemplate('device-types.json').map((e) => ({ kind: 'deviceType' as const, ...e })),
+    // Default alarm rules of those device types (checked against them when installed, below).
+    ...monitoringTemplate('alarm-rules.json').map((e) => ({ kind: 'alarmRule' as const, ...e })),
   ];
 }
 
@@ -227,6 +231,7 @@ export async function seedCity(app: App, folder: string, options: SeedOptions): 
       const [existing] = await tx.select({ id: t.definitions.id }).from(t.definitions)
         .where(and(eq(t.definitions.tenantId, tid), eq(t.definitions.kind, kind), eq(t.definitions.key, key)));
       if (existing) return;
+      if (kind === 'alarmRule') await assertTemplateAlarmRule(app, tx, tid, key, content);
       const id = newId();
       await tx.insert(t.definitions).values({
         id, tenantId: tid, kind, key, version: 1, status: 'published', name, content,
@@ -235,7 +240,7 @@ export async function seedCity(app: App, folder: string, options: SeedOptions): 
       });
       // What publishing does beyond the row: a template process with a timer start gets its schedule.
       if (kind === 'process') await scheduleStartTimers(app, tx, { id, tenantId: tid, key, content });
-      count({ dictionary: 'dictionaries', form: 'forms', process: 'processes', indicator: 'indicators', entityType: 'facilityTypes', deviceType: 'deviceTypes' }[kind], 1);
+      count({ dictionary: 'dictionaries', form: 'forms', process: 'processes', indicator: 'indicators', entityType: 'facilityTypes', deviceType: 'deviceTypes', alarmRule: 'alarmRules' }[kind], 1);
     };
     for (const dict of dictionaries) await install('dictionary', dict.key, dict.key, dict.content);
     // The standard case process and its forms every city starts with (templates/five-domains);
@@ -249,7 +254,16 @@ export async function seedCity(app: App, folder: string, options: SeedOptions): 
     }
     return tid;
   });
+  // Alarm evaluation must see the rules just installed.
+  app.alarms.invalidate(tenantId);
   return { tenantId, inserted };
+}
+
+/** A template alarm rule must check against the city's types, roles and processes as a saved draft would (a broken template fails the seed). */
+async function assertTemplateAlarmRule(app: App, tx: Db, tenantId: string, key: string, content: unknown): Promise<void> {
+  const parsed = alarmRuleContentSchema.safeParse(content);
+  const issues = parsed.success ? await alarmRuleIssues(app, tx, tenantId, parsed.data, 'en') : parsed.error.issues;
+  if (issues.length) throw new Error(`Template alarm rule ${key} is invalid: ${issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
 }
 
 /**

@@ -8,7 +8,10 @@
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, like, lt, or, type SQL } from 'drizzle-orm';
 import { newId } from '../ids.server.ts';
 import { isOpenCase, type CaseStatus } from '@tongguan/runtime/cases/case-lifecycle';
+import type { z } from 'zod';
+import type { Variables } from '@tongguan/runtime/bpmn/engine/contract';
 import type { App, Actor } from '../app.server.ts';
+import type { Db } from '../db/database.server.ts';
 import { assertCan, can } from '../access/guard.server.ts';
 import { accessibleWhere } from '../access/sql-scope.server.ts';
 import { auditAs } from '../audit/audit.server.ts';
@@ -57,8 +60,8 @@ const caseSubject = (row: Pick<CaseRow, 'orgId' | 'districtOrgId' | 'responsible
   gridId: row.gridId, reportedBy: row.reportedBy,
 });
 
-async function dictionaryItem(app: App, tenantId: string, key: string, code: string, field: string) {
-  const dictionary = await getPublished(app, tenantId, 'dictionary', key);
+async function dictionaryItem(app: App, tenantId: string, key: string, code: string, field: string, db: Db) {
+  const dictionary = await getPublished(app, tenantId, 'dictionary', key, undefined, db);
   const item = (dictionary.content as DictionaryContent).items.find((i) => i.code === code);
   if (!item) throw fieldError(field, '#validation.unknownCode');
   return item;
@@ -70,38 +73,67 @@ export function deadlineHoursFor(code: string, rule: { defaultHours: number; byC
   return prefix ? rule.byCategory[prefix] : rule.defaultHours;
 }
 
+export type CaseReport = z.output<typeof caseInput>;
+
+/** A report checked against the city: source and category from its dictionaries, the grid and district, the handling limit and the numbering rule. */
+export async function prepareCase(app: App, tenantId: string, input: CaseReport, db: Db = app.db.read) {
+  await dictionaryItem(app, tenantId, 'case-sources', input.source, 'source', db);
+  const category = await dictionaryItem(app, tenantId, 'case-categories', input.categoryCode, 'categoryCode', db);
+  if (category.kind !== 'part' && category.kind !== 'event') throw fieldError('categoryCode', '#validation.unknownCode');
+  const grid = input.gridId
+    ? await db.select({ id: app.db.t.grids.id, orgId: app.db.t.grids.orgId }).from(app.db.t.grids)
+      .where(and(eq(app.db.t.grids.tenantId, tenantId), eq(app.db.t.grids.id, input.gridId))).then((rows) => rows[0])
+    // The grid a point lies in is a fact of the city, not of the reporter's scope.
+    : input.location ? await gridContaining(app, tenantId, input.location, undefined, db) : undefined;
+  if (input.gridId && !grid) throw fieldError('gridId', '#validation.unknownGrid');
+  const districtOrgId = grid ? await districtOf(app, tenantId, grid.orgId, db) : null;
+  const deadlineHours = deadlineHoursFor(input.categoryCode, await getParameterValue(app, tenantId, 'case.deadlines', db));
+  const { pattern } = await getParameterValue(app, tenantId, 'case.numberRule', db);
+  return { categoryKind: category.kind as 'part' | 'event', grid, districtOrgId, deadlineHours, pattern };
+}
+
+/**
+ * Numbers the case, inserts it and starts the case process on it in the step's transaction
+ * (a person's report, or an alarm's: `extraVariables` carries its `alarmId`). Returns the case row.
+ */
+export async function insertCase(
+  step: WorkflowStep, input: CaseReport, prepared: Awaited<ReturnType<typeof prepareCase>>,
+  by: {
+    reportedBy: string | null; id?: string; processInstanceId?: string; extraVariables?: Variables;
+    /** Runs once the row exists, before the process starts (linking photos before handling). */
+    beforeStart?: (row: CaseRow) => Promise<void>;
+  },
+): Promise<CaseRow> {
+  const { app, tenantId } = step;
+  const id = by.id ?? newId();
+  const processInstanceId = by.processInstanceId ?? newId();
+  const caseNumber = await allocateCaseNumber(step.tx, app, tenantId, prepared.pattern, step.now);
+  const { grid, districtOrgId, deadlineHours } = prepared;
+  const row: CaseRow = {
+    id, tenantId, caseNumber, source: input.source, categoryCode: input.categoryCode, categoryKind: prepared.categoryKind,
+    title: input.title, description: input.description, address: input.address ?? null, lng: input.location?.lng ?? null, lat: input.location?.lat ?? null,
+    gridId: grid?.id ?? null, orgId: grid?.orgId ?? null, districtOrgId, responsibleUnitId: null, status: 'reported', deadlineHours, dueAt: null,
+    processInstanceId, reportedBy: by.reportedBy, reportedAt: step.now, closedAt: null, updatedAt: step.now,
+    registeredAt: null, dispatchedAt: null, handledAt: null, returnCount: 0, reworkCount: 0, extensionCount: 0, supervisionCount: 0,
+  };
+  await step.tx.insert(app.db.t.cases).values(row);
+  await by.beforeStart?.(row);
+  await step.start(CASE_PROCESS_KEY, {
+    instanceId: processInstanceId, businessKey: caseNumber,
+    variables: { ...by.extraVariables, caseId: id, caseNumber, source: input.source, categoryCode: input.categoryCode, gridId: row.gridId, districtOrgId, deadlineHours },
+  });
+  return row;
+}
+
 export async function createCase(app: App, actor: Actor, raw: unknown): Promise<CaseOutput> {
   assertCan(actor, 'create', 'Case');
   const input = parseInput(caseInput, raw);
   const { tenantId, userId } = actor.principal;
-  await dictionaryItem(app, tenantId, 'case-sources', input.source, 'source');
-  const category = await dictionaryItem(app, tenantId, 'case-categories', input.categoryCode, 'categoryCode');
-  if (category.kind !== 'part' && category.kind !== 'event') throw fieldError('categoryCode', '#validation.unknownCode');
-  const grid = input.gridId
-    ? await app.db.read.select({ id: app.db.t.grids.id, orgId: app.db.t.grids.orgId }).from(app.db.t.grids)
-      .where(and(eq(app.db.t.grids.tenantId, tenantId), eq(app.db.t.grids.id, input.gridId))).then((rows) => rows[0])
-    // The grid a point lies in is a fact of the city, not of the reporter's scope.
-    : input.location ? await gridContaining(app, tenantId, input.location) : undefined;
-  if (input.gridId && !grid) throw fieldError('gridId', '#validation.unknownGrid');
-  const districtOrgId = grid ? await districtOf(app, tenantId, grid.orgId) : null;
-  const deadlineHours = deadlineHoursFor(input.categoryCode, await getParameterValue(app, tenantId, 'case.deadlines'));
-  const { pattern } = await getParameterValue(app, tenantId, 'case.numberRule');
+  const prepared = await prepareCase(app, tenantId, input);
   const id = newId();
-  const processInstanceId = newId();
   await inStep(app, tenantId, userId, async (step) => {
-    const caseNumber = await allocateCaseNumber(step.tx, app, tenantId, pattern, step.now);
-    const row: CaseRow = {
-      id, tenantId, caseNumber, source: input.source, categoryCode: input.categoryCode, categoryKind: category.kind as 'part' | 'event',
-      title: input.title, description: input.description, address: input.address ?? null, lng: input.location?.lng ?? null, lat: input.location?.lat ?? null,
-      gridId: grid?.id ?? null, orgId: grid?.orgId ?? null, districtOrgId, responsibleUnitId: null, status: 'reported', deadlineHours, dueAt: null,
-      processInstanceId, reportedBy: userId, reportedAt: step.now, closedAt: null, updatedAt: step.now,
-      registeredAt: null, dispatchedAt: null, handledAt: null, returnCount: 0, reworkCount: 0, extensionCount: 0, supervisionCount: 0,
-    };
-    await step.tx.insert(app.db.t.cases).values(row);
-    await linkAttachments(step.tx, app, actor, input.attachmentIds, id, 'before', 'attachmentIds');
-    await step.start(CASE_PROCESS_KEY, {
-      instanceId: processInstanceId, businessKey: caseNumber,
-      variables: { caseId: id, caseNumber, source: input.source, categoryCode: input.categoryCode, gridId: row.gridId, districtOrgId, deadlineHours },
+    const row = await insertCase(step, input, prepared, {
+      reportedBy: userId, id, beforeStart: () => linkAttachments(step.tx, app, actor, input.attachmentIds, id, 'before', 'attachmentIds'),
     });
     await auditAs(app, step.tx, actor, { action: 'create', objectType: 'case', objectId: id, after: toCaseSummary(app, row) }, step.now);
   });

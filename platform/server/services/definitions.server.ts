@@ -7,6 +7,8 @@
  */
 import { validateFormDefinition } from '@tongguan/runtime/forms/index';
 import { deviceTypeContentSchema, entityTypeContentSchema } from '@tongguan/runtime/devices/definition';
+import { alarmRuleContentSchema, type AlarmRuleContent } from '@tongguan/runtime/alarms/definition';
+import { alarmRuleIssues } from '../alarms/rules.server.ts';
 import { checkIndicatorFormulas, indicatorContentSchema } from '@tongguan/runtime/indicators/definition';
 import { DATASET_SPECS } from '../indicators/datasets.server.ts';
 import { compileProcess, processContentSchema, processInvalid } from '../workflow/process-models.server.ts';
@@ -68,6 +70,36 @@ registerDefinitionValidator('indicator', indicatorContentSchema.superRefine((con
 
 registerDefinitionValidator('deviceType', deviceTypeContentSchema);
 registerDefinitionValidator('entityType', entityTypeContentSchema);
+registerDefinitionValidator('alarmRule', alarmRuleContentSchema);
+
+/**
+ * Checks of a kind's content that need the city's other definitions and records (an alarm rule's
+ * expressions against the metrics of the device types its scope resolves to), run inside the
+ * saving or publishing transaction after the content validator; issue paths are relative to the content.
+ */
+type CityCheck = (app: App, db: Db, tenantId: string, content: unknown, locale: Locale) => Promise<z.core.$ZodIssue[]>;
+const cityChecks = new Map<DefinitionKind, CityCheck>();
+
+/**
+ * Registers the city check of a definition kind; each kind has at most one.
+ *
+ * @example
+ * registerDefinitionCheck('alarmRule', (app, db, tenantId, content, locale) => alarmRuleIssues(app, db, tenantId, content, locale));
+ */
+export function registerDefinitionCheck(kind: DefinitionKind, check: CityCheck): void {
+  if (cityChecks.has(kind)) throw new Error(`A city check for definition kind "${kind}" is already registered`);
+  cityChecks.set(kind, check);
+}
+
+registerDefinitionCheck('alarmRule', (app, db, tenantId, content, locale) => alarmRuleIssues(app, db, tenantId, content as AlarmRuleContent, locale));
+
+/** Runs the kind's city check on parsed content; throws a 422 with every issue. */
+export async function checkDefinitionInCity(app: App, db: Db, tenantId: string, kind: DefinitionKind, content: unknown, locale: Locale, path: (string | number)[] = ['content']): Promise<void> {
+  const check = cityChecks.get(kind);
+  if (!check) return;
+  const issues = await check(app, db, tenantId, content, locale);
+  if (issues.length) throw new AppError('validation_failed', {}, { issues: issues.map((issue) => ({ ...issue, path: [...path, ...issue.path] }) as z.core.$ZodIssue) });
+}
 
 /**
  * Checks that need more than the content's shape (a BPMN model must parse and be executable);
@@ -261,6 +293,7 @@ export async function createDraft(app: App, actor: Actor, raw: unknown): Promise
   const { tenantId } = actor.principal;
   return app.db.transaction(async (tx) => {
     if (await findDraft(tx, app, tenantId, input.kind, input.key)) throw draftExists();
+    await checkDefinitionInCity(app, tx, tenantId, input.kind, content, actor.locale);
     const row = await insertDraft(app, tx, actor, { kind: input.kind, key: input.key, name: input.name, content, comment: input.comment ?? null });
     await auditAs(app, tx, actor, { action: 'create', objectType: 'definition', objectId: row.id, after: row }, row.createdAt);
     return toDefinitionOutput(row);
@@ -275,6 +308,7 @@ export async function updateDraft(app: App, actor: Actor, id: string, raw: unkno
     if (before.status !== 'draft') throw immutable();
     if (Date.parse(patch.expectedUpdatedAt) !== before.updatedAt.getTime()) throw new AppError('version_conflict');
     const content = patch.content !== undefined ? validateDefinitionContent(before.kind, patch.content) : before.content;
+    if (patch.content !== undefined) await checkDefinitionInCity(app, tx, actor.principal.tenantId, before.kind, content, actor.locale);
     const after = withEdits(app, before, { name: patch.name, content, comment: patch.comment });
     // The updatedAt condition also catches a concurrent save that committed after our read (PostgreSQL).
     const changed = await tx.update(d).set(editedColumns(after))
@@ -292,7 +326,8 @@ export async function publishDefinition(app: App, actor: Actor, id: string, raw:
     const before = await findPermitted(tx, app, actor, id, 'publish');
     if (before.status !== 'draft') throw immutable();
     // The kind's validator may have become stricter since the draft was saved.
-    validateDefinitionContent(before.kind, before.content);
+    const parsed = validateDefinitionContent(before.kind, before.content);
+    await checkDefinitionInCity(app, tx, actor.principal.tenantId, before.kind, parsed, actor.locale);
     await publishChecks.get(before.kind)?.(app, before.content, actor.locale);
     const now = app.now();
     const after: DefinitionRow = {
@@ -311,9 +346,14 @@ export async function publishDefinition(app: App, actor: Actor, id: string, raw:
   }).then(forgetDeviceTypes(app, actor));
 }
 
-/** Ingestion judges readings by the published device type: it must see a new or retired version at once. */
+/**
+ * Ingestion judges readings by the published device type, and alarm evaluation by the published
+ * alarm rules and the metrics and attributes of the types they watch: both see a new or retired
+ * version at once (other processes within their reload interval).
+ */
 const forgetDeviceTypes = (app: App, actor: Actor) => (out: DefinitionOutput): DefinitionOutput => {
   if (out.kind === 'deviceType') app.devices.invalidate(actor.principal.tenantId);
+  if (out.kind === 'deviceType' || out.kind === 'entityType' || out.kind === 'alarmRule') app.alarms.invalidate(actor.principal.tenantId);
   return out;
 };
 

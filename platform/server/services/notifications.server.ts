@@ -10,6 +10,7 @@ import { auditAs } from '../audit/audit.server.ts';
 import { newId } from '../ids.server.ts';
 import { notFound, parseInput } from '../errors.server.ts';
 import type { Position } from '../../shared/domain.ts';
+import type { Db } from '../db/database.server.ts';
 
 export interface NotificationOutput {
   id: string;
@@ -68,55 +69,60 @@ export interface RecipientGroup {
 }
 
 /** The active people of a city a recipient group names. */
-export async function recipientsOf(app: App, tenantId: string, group: RecipientGroup): Promise<string[]> {
+export async function recipientsOf(app: App, tenantId: string, group: RecipientGroup, db: Db = app.db.read): Promise<string[]> {
   // Organisations named but none given (e.g. a case not yet dispatched): nobody, never everyone.
   if (group.organisationIds !== undefined && group.organisationIds.length === 0) return [];
   const { users: u, userRoles: ur, roles: r, memberships: m, organisations: o } = app.db.t;
   const inOrgs = async (): Promise<SQL | undefined> => {
     if (!group.organisationIds?.length) return undefined;
-    const roots = await app.db.read.select({ path: o.path }).from(o).where(and(eq(o.tenantId, tenantId), inArray(o.id, [...group.organisationIds])));
+    const roots = await db.select({ path: o.path }).from(o).where(and(eq(o.tenantId, tenantId), inArray(o.id, [...group.organisationIds])));
     if (!roots.length) return eq(m.orgId, '');
     return or(...roots.map((root) => like(o.path, `${root.path}%`)));
   };
   const orgFilter = await inOrgs();
   const ids = new Set<string>();
   if (group.roles?.length) {
-    const holders = await app.db.read.selectDistinct({ id: ur.userId }).from(ur).innerJoin(r, eq(r.id, ur.roleId))
+    const holders = await db.selectDistinct({ id: ur.userId }).from(ur).innerJoin(r, eq(r.id, ur.roleId))
       .where(and(eq(ur.tenantId, tenantId), inArray(r.code, [...group.roles])));
     let allowed = holders.map((h) => h.id);
     if (orgFilter && allowed.length) {
-      const members = await app.db.read.selectDistinct({ id: m.userId }).from(m).innerJoin(o, eq(o.id, m.orgId))
+      const members = await db.selectDistinct({ id: m.userId }).from(m).innerJoin(o, eq(o.id, m.orgId))
         .where(and(eq(m.tenantId, tenantId), inArray(m.userId, allowed), orgFilter));
       allowed = members.map((x) => x.id);
     }
     for (const id of allowed) ids.add(id);
   }
   if (group.positions?.length) {
-    const members = await app.db.read.selectDistinct({ id: m.userId }).from(m).innerJoin(o, eq(o.id, m.orgId))
+    const members = await db.selectDistinct({ id: m.userId }).from(m).innerJoin(o, eq(o.id, m.orgId))
       .where(and(eq(m.tenantId, tenantId), inArray(m.position, [...group.positions]), orgFilter));
     for (const x of members) ids.add(x.id);
   }
   if (!ids.size) return [];
-  const active = await app.db.read.select({ id: u.id }).from(u).where(and(eq(u.tenantId, tenantId), eq(u.status, 'active')));
+  const active = await db.select({ id: u.id }).from(u).where(and(eq(u.tenantId, tenantId), eq(u.status, 'active')));
   return active.map((x) => x.id).filter((id) => ids.has(id)).sort();
 }
 
 const INSERT_CHUNK = 500;
 
 /** Writes one notice per recipient; a repeated `sourceKey` (a retried job) adds nothing. */
-export async function sendNotifications(app: App, input: { tenantId: string; userIds: readonly string[]; title: string; body?: string | null; link?: string | null; sourceKey: string }): Promise<number> {
+export async function sendNotifications(app: App, input: NotificationInput): Promise<number> {
   if (!input.userIds.length) return 0;
+  return app.db.transaction((tx) => insertNotifications(app, tx, input));
+}
+
+export interface NotificationInput { tenantId: string; userIds: readonly string[]; title: string; body?: string | null; link?: string | null; sourceKey: string }
+
+/** sendNotifications inside the caller's transaction (alarm notices commit with the alarm). */
+export async function insertNotifications(app: App, tx: Db, input: NotificationInput): Promise<number> {
   const n = app.db.t.notifications;
   const now = app.now();
-  return app.db.transaction(async (tx) => {
-    let written = 0;
-    // In chunks: one statement per recipient list would pass the databases' bind-parameter limits.
-    for (let start = 0; start < input.userIds.length; start += INSERT_CHUNK) {
-      const rows = await tx.insert(n).values(input.userIds.slice(start, start + INSERT_CHUNK).map((userId) => ({
-        id: newId(), tenantId: input.tenantId, userId, title: input.title, body: input.body ?? null, link: input.link ?? null, sourceKey: input.sourceKey, createdAt: now,
-      }))).onConflictDoNothing().returning({ id: n.id });
-      written += rows.length;
-    }
-    return written;
-  });
+  let written = 0;
+  // In chunks: one statement per recipient list would pass the databases' bind-parameter limits.
+  for (let start = 0; start < input.userIds.length; start += INSERT_CHUNK) {
+    const rows = await tx.insert(n).values(input.userIds.slice(start, start + INSERT_CHUNK).map((userId) => ({
+      id: newId(), tenantId: input.tenantId, userId, title: input.title, body: input.body ?? null, link: input.link ?? null, sourceKey: input.sourceKey, createdAt: now,
+    }))).onConflictDoNothing().returning({ id: n.id });
+    written += rows.length;
+  }
+  return written;
 }

@@ -17,7 +17,7 @@ describe('parameters', () => {
     const res = await t.request('GET', '/api/v1/parameters', { token: admin, headers: { 'accept-language': 'en' } });
     expect(res.status).toBe(200);
     const list = (await res.json()) as Parameter[];
-    expect(list.map((p) => p.key)).toEqual(['calendar.workingTime', 'case.deadlines', 'case.numberRule', 'map.basemapUrl', 'security.passwordExpiryDays']);
+    expect(list.map((p) => p.key)).toEqual(['calendar.workingTime', 'case.deadlines', 'case.numberRule', 'map.basemapCoordinates', 'map.basemapUrl', 'security.passwordExpiryDays']);
     const byKey = Object.fromEntries(list.map((p) => [p.key, p]));
     expect(byKey['case.numberRule']).toMatchObject({ isDefault: true, value: { pattern: '{yyyyMMdd}{seq:4}' }, schema: { type: 'object' } });
     expect(byKey['case.numberRule'].description).toMatch(/^Case number rule/);
@@ -74,6 +74,14 @@ describe('parameters', () => {
     expect((await res.json()) as Parameter).toMatchObject({ value: null, isDefault: false });
     const list = (await (await t.request('GET', '/api/v1/parameters', { token: admin })).json()) as Parameter[];
     expect(list.find((p) => p.key === 'map.basemapUrl')).toMatchObject({ value: null, isDefault: false });
+  });
+
+  it('given the basemap coordinate system, when set, then WGS84 and GCJ02 are accepted and anything else is 422', async () => {
+    expect((await put('map.basemapCoordinates', 'BD09')).status).toBe(422);
+    const res = await put('map.basemapCoordinates', 'GCJ02');
+    expect(res.status).toBe(200);
+    expect((await res.json()) as Parameter).toMatchObject({ value: 'GCJ02', isDefault: false });
+    expect((await put('map.basemapCoordinates', 'WGS84')).status).toBe(200);
   });
 
   it('given an unknown key, when set, then 404', async () => {

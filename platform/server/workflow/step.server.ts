@@ -20,6 +20,7 @@ import { modelOf } from './process-models.server.ts';
 import { applyEffects } from './effects.server.ts';
 import { statementsOf } from './statements.server.ts';
 import { syncCaseStatus } from '../cases/case-status.server.ts';
+import { syncAlarmOfInstance } from '../alarms/process-end.server.ts';
 
 type InstanceRow = App['db']['t']['processInstances']['$inferSelect'];
 
@@ -70,6 +71,7 @@ export class WorkflowStep {
     await statementsOf(this.app, this.tx).insertInstance.execute(row);
     await applyEffects(this, row, transition, 1);
     await syncCaseStatus(this, instanceId, transition);
+    await syncAlarmOfInstance(this, instanceId, transition);
     return instanceId;
   }
 
@@ -122,6 +124,7 @@ export class WorkflowStep {
     if (changed.length === 0) throw new AppError('version_conflict');
     await applyEffects(this, { ...row, status, revision }, transition, revision);
     await syncCaseStatus(this, instanceId, transition);
+    await syncAlarmOfInstance(this, instanceId, transition);
   }
 
   /** Reads the instance; on PostgreSQL with its row lock (`FOR UPDATE`), see statements.server.ts. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { zhCN } from './zh-CN.ts';
 import { en } from './en.ts';
 import { negotiateLocale, translate } from './index.ts';
+import { ALARM_VALIDATION_MESSAGES } from '@tongguan/runtime/alarms/definition';
 
 function keys(node: unknown, prefix = ''): string[] {
   if (typeof node === 'string') return [prefix];
@@ -16,6 +17,13 @@ describe('i18n catalogs', () => {
   it('given any catalog entry, when read, then no message is empty', () => {
     for (const catalog of [zhCN, en]) {
       for (const key of keys(catalog)) expect(translate(catalog === zhCN ? 'zh-CN' : 'en', key).trim(), key).not.toBe('');
+    }
+  });
+
+  it('given the validation keys the alarm rule schema introduces, when looked up, then both catalogs carry the texts it ships', () => {
+    for (const [key, texts] of Object.entries(ALARM_VALIDATION_MESSAGES)) {
+      expect(translate('zh-CN', `validation.${key}`), key).toBe(texts['zh-CN']);
+      expect(translate('en', `validation.${key}`), key).toBe(texts.en);
     }
   });
 

@@ -3,6 +3,7 @@
  * description. Universal, so the browser renders and validates the same forms the server checks.
  */
 import { z } from 'zod';
+import { BASEMAP_COORDINATES, type BasemapCoordinates } from '@tongguan/runtime/geo/gcj02';
 import type { MessageKey } from '../i18n/index.ts';
 import { workingTimeSchema } from './calendar.ts';
 
@@ -62,6 +63,11 @@ export const BUILTIN_PARAMETERS = {
     schema: basemapUrlSchema,
     defaultValue: null,
     descriptionKey: 'parameterDescriptions.mapBasemapUrl',
+  }),
+  'map.basemapCoordinates': parameter({
+    schema: z.enum(BASEMAP_COORDINATES),
+    defaultValue: 'WGS84' as BasemapCoordinates,
+    descriptionKey: 'parameterDescriptions.mapBasemapCoordinates',
   }),
   'security.passwordExpiryDays': parameter({
     schema: passwordExpiryDaysSchema,

@@ -6,6 +6,7 @@ import {
   MONITORING_MODULES, deviceTypeContentSchema, entityTypeContentSchema,
   type DeviceTypeContent, type EntityTypeContent,
 } from '@tongguan/runtime/devices/definition';
+import { alarmRuleContentSchema, checkAlarmRule, createAlarmEnvironment, type AlarmRuleContent } from '@tongguan/runtime/alarms/definition';
 
 type Entry = { key: string; name: string; content: unknown };
 const read = (file: string): Entry[] => JSON.parse(readFileSync(join(import.meta.dirname, file), 'utf8')) as Entry[];
@@ -14,6 +15,9 @@ const deviceEntries = read('device-types.json');
 const entities = new Map<string, EntityTypeContent>(entityEntries.map((e) => [e.key, entityTypeContentSchema.parse(e.content)]));
 const devices = new Map<string, DeviceTypeContent>(deviceEntries.map((d) => [d.key, deviceTypeContentSchema.parse(d.content)]));
 const metricKeys = (key: string) => devices.get(key)?.metrics.map((m) => m.key) ?? [];
+const alarmEntries = read('alarm-rules.json');
+const alarmRules = new Map<string, AlarmRuleContent>(alarmEntries.map((r) => [r.key, alarmRuleContentSchema.parse(r.content)]));
+const processKeys = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'processes', 'index.json'), 'utf8')) as { key: string }[]).map((p) => p.key);
 
 describe('monitoring template: facility types and device types', () => {
   for (const [file, entries, schema] of [
@@ -110,5 +114,42 @@ describe('monitoring template: facility types and device types', () => {
 
   it('given the device types, when offlineAfterHours is not overridden, then the standard\'s 72 h online rule (000 table 5.2.4 2-2-2) applies', () => {
     for (const [key, type] of devices) expect(type.offlineAfterHours, key).toBe(72);
+  });
+
+  it('given the default alarm rules, when each is checked against the device type it watches (as the platform does when it installs them), then none has an error', () => {
+    expect(new Set(alarmEntries.map((r) => r.key)).size).toBe(alarmEntries.length);
+    for (const [key, rule] of alarmRules) {
+      expect(key).toMatch(/^[a-z][A-Za-z0-9-]*$/);
+      expect(rule.scope.kind, key).toBe('deviceType');
+      const type = devices.get(rule.scope.key);
+      expect(type, key).toBeDefined();
+      const only = type!.facilityTypes.length === 1 ? entities.get(type!.facilityTypes[0]!) : undefined;
+      const environment = createAlarmEnvironment({ metrics: type!.metrics, ...(only ? { attributes: only.attributes } : {}) });
+      expect(checkAlarmRule(rule, environment, { locale: 'en' }).filter((p) => p.diagnostic.severity === 'error').map((p) => `${p.path}: ${p.diagnostic.message}`), key).toEqual([]);
+      if (rule.actions.startProcess) expect(processKeys, key).toContain(rule.actions.startProcess.processKey);
+    }
+  });
+
+  it('given the device types, when the default alarm rules are read, then every type has its 72 h offline rule (000 table 5.2.4) and the listed hazards are watched', () => {
+    for (const key of devices.keys()) {
+      expect(alarmRules.get(`offline-${key}`)?.levels, key).toEqual([{ severity: 4, condition: { type: 'offline', hours: 72 } }]);
+    }
+    const watched = new Set([...alarmRules.values()].filter((r) => !r.levels.some((l) => l.condition.type === 'offline')).map((r) => r.scope.key));
+    for (const type of ['gasLeakDetector', 'manholeCoverSensor', 'waterPressureMonitor', 'bridgeStaticMonitor', 'wasteGasMonitor', 'sewageQualityAnalyzer', 'waterloggingMonitor', 'crowdCounter', 'tunnelHealthMonitor']) {
+      expect(watched, type).toContain(type);
+    }
+  });
+
+  it('given the manhole cover rule, when read, then 丢失/移位 is 一级, 开启/倾斜 二级 and every alarm opens a 案件 on the standard case process (004 §4.1.3.1)', () => {
+    const rule = alarmRules.get('manhole-cover-abnormal')!;
+    expect(rule.levels.map((l) => l.severity)).toEqual([1, 2]);
+    expect(JSON.stringify(rule.levels[1]!.condition)).toContain('"expr":"open"');
+    expect(rule.actions.startProcess).toMatchObject({ processKey: 'case-closed-loop', variables: { categoryCode: '"E04005"' } });
+    expect(rule.actions.startProcess?.minSeverity).toBeUndefined();
+  });
+
+  it('given the sewage rule, when read, then it watches pH outside 6–9 and the pipe burst rule a pressure drop', () => {
+    expect(JSON.stringify(alarmRules.get('sewage-ph')!.levels)).toContain('ph < 6 || ph > 9');
+    expect(alarmRules.get('water-pipe-burst')!.levels[0]!.condition).toEqual({ type: 'rate', metric: 'pressure', windowMinutes: 5, change: -0.1 });
   });
 });

@@ -12,7 +12,7 @@ const device = z.object({
   id: z.string(), code: z.string(), typeKey: z.string(), typeName: z.string().nullable(), module: z.string().nullable(), facilityId: z.string().nullable(),
   orgId: z.string().nullable(), gridId: z.string().nullable(), districtOrgId: z.string().nullable(), lng: z.number(), lat: z.number(),
   installedOn: z.string().nullable(), status: z.string(), online: z.boolean().describe('data within the type\'s window (72 h by default, 000 table 5.2.4)'),
-  lastSeenAt: z.string().nullable(), createdAt: z.string(), latest,
+  lastSeenAt: z.string().nullable(), createdAt: z.string(), thresholds: z.record(z.string(), z.number()).nullable().describe('per-device alarm thresholds, `threshold.<key>` in alarm conditions'), latest,
 });
 const facility = z.object({
   id: z.string(), code: z.string(), name: z.string(), typeKey: z.string(), typeName: z.string().nullable(), module: z.string().nullable(), domain: z.string().nullable(),
@@ -59,7 +59,7 @@ export const deviceRoutes = [
   }),
   defineRoute({
     method: 'PATCH', path: '/api/v1/devices/{id}', permission: { action: 'update', subject: 'Device' }, tag: 'monitoring',
-    summary: 'Change a device\'s status (active, maintenance, retired: a retired device\'s telemetry is refused). Audited.', params: id, body: devicePatch,
+    summary: 'Change a device\'s status (active, maintenance, retired: a retired device\'s telemetry is refused) or its alarm thresholds (null clears them). Audited.', params: id, body: devicePatch,
     response: device, errors: [401, 403, 404, 422],
     handler: ({ app, actor, params, body }) => updateDevice(app, actor, params.id, body),
   }),
