@@ -31,6 +31,8 @@ export default [
     route('inspections/:id', 'routes/inspection.tsx'),
     route('devices', 'routes/devices.tsx'),
     route('map', 'routes/map.tsx'),
+    route('alarms', 'routes/alarms.tsx'),
+    route('alarms/:id', 'routes/alarm.tsx'),
     route('processes/new', 'routes/process-new.tsx'),
     route('processes/:id', 'routes/process.tsx'),
   ]),

@@ -47,6 +47,38 @@ describe('browser: 一张图', () => {
     await p.goto(`/cases/${alarms[0]!.caseId}`);
     await waitForHydration(p);
     await p.getByText('井盖').first().waitFor();
+
+    // 报警管理: the alarm is 处置中 with its case, which resolves it when it ends: only 标记误报 is offered.
+    await p.goto('/alarms');
+    await waitForHydration(p);
+    await p.getByTestId('alarms-page').getByText(cover.code).first().waitFor();
+    await p.goto(`/alarms/${alarms[0]!.id}`);
+    await waitForHydration(p);
+    expect(await p.getByTestId('alarm-status').innerText()).toBe('处置中');
+    expect(await p.getByTestId('alarm-resolve').count()).toBe(0);
+    await p.getByTestId('alarm-markFalse').waitFor();
+  });
+
+  it('given a bridge strain spike (a rule that opens no case), when staff follow it, then they acknowledge, resolve and close it in 报警管理', async () => {
+    const devices = ((await (await call('GET', '/api/v1/devices?typeKey=bridgeStaticMonitor')).json()) as { items: Device[] }).items;
+    const bridge = devices.find((d) => d.status === 'active')!;
+    expect((await call('POST', '/api/v1/simulator/anomalies', { deviceCode: bridge.code, kind: 'bridgeStrain', durationMinutes: 1 })).status).toBe(201);
+    let alarm: Alarm | undefined;
+    for (let i = 0; i < 60 && !alarm; i++) {
+      alarm = ((await (await call('GET', `/api/v1/alarms?status=open&deviceId=${bridge.id}`)).json()) as { items: Alarm[] }).items[0];
+      if (!alarm) await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    expect(alarm).toMatchObject({ ruleKey: 'bridge-strain-spike', status: 'active' });
+    const p = await suite.openPage();
+    await signIn(p, 'admin');
+    await p.goto(`/alarms/${alarm!.id}`);
+    await waitForHydration(p);
+    await p.getByTestId('alarm-acknowledge').click();
+    await p.getByTestId('alarm-status').getByText('已确认').waitFor();
+    await p.getByTestId('alarm-resolve').click();
+    await p.getByTestId('alarm-status').getByText('已解除').waitFor();
+    await p.getByTestId('alarm-close').click();
+    await p.getByTestId('alarm-status').getByText('已关闭').waitFor();
   });
 
   it('given a phone, when the admin opens 一张图, then the map fills the width and the filters are there', async () => {

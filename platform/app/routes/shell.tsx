@@ -22,6 +22,7 @@ const MENU: { path: string; key: string; subject?: SubjectName; action?: Action 
   // Inspectors have no dashboard but record field inspections in their grids.
   { path: '/inspections', key: 'ui.nav.inspections', subject: 'Indicator', action: 'create' },
   { path: '/map', key: 'ui.nav.map', subject: 'Device' },
+  { path: '/alarms', key: 'ui.nav.alarms', subject: 'Alarm' },
   { path: '/devices', key: 'ui.nav.devices', subject: 'Device' },
   { path: '/processes/new', key: 'ui.nav.startProcess', subject: 'Process', action: 'create' },
   { path: '/organisations', key: 'ui.nav.organisations', subject: 'Organisation' },
@@ -40,7 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { principal } = actor;
   const ability = principal.ability;
   const can: Record<string, boolean> = {};
-  for (const subject of ['Organisation', 'Grid', 'User', 'Role', 'ApiToken', 'Dictionary', 'Parameter', 'Calendar', 'Definition', 'AuditLog', 'Process', 'Case', 'Indicator', 'Facility', 'Device'] as const) {
+  for (const subject of ['Organisation', 'Grid', 'User', 'Role', 'ApiToken', 'Dictionary', 'Parameter', 'Calendar', 'Definition', 'AuditLog', 'Process', 'Case', 'Indicator', 'Facility', 'Device', 'Alarm'] as const) {
     for (const action of ['read', 'create', 'update', 'delete', 'publish', 'export', 'administer'] as const) {
       can[`${action}:${subject}`] = ability.can(action, subject);
     }

@@ -16,6 +16,7 @@ import { loader as roles } from '../../app/routes/roles.tsx';
 import { loader as dictionaries } from '../../app/routes/dictionaries.tsx';
 import { loader as parameters } from '../../app/routes/parameters.tsx';
 import { loader as plugins } from '../../app/routes/plugins.tsx';
+import { loader as alarms } from '../../app/routes/alarms.tsx';
 import { loader as calendar } from '../../app/routes/calendar.tsx';
 import { loader as definitions } from '../../app/routes/definitions.tsx';
 import { loader as audit } from '../../app/routes/audit.tsx';
@@ -54,6 +55,7 @@ const PAGES: [path: string, loader: Loader, expect: string, params?: () => Recor
   ['/cases', cases as Loader, '+--+++++-'],
   ['/cases/new', caseNew as Loader, '+--++++--'],
   ['/devices', devices as Loader, '+--++-++-'],
+  ['/alarms', alarms as Loader, '+--++-++-'],
   // A case in 东湖区 龙泉街道: the city-wide roles, the district's staff and the street's inspector; not a unit it is not dispatched to.
   ['/cases/:id (东湖区)', caseDetail as Loader, '+--+++0+-', () => ({ id: ids.dhCase })],
   // A case in 西岭区 is not found for 东湖区's people.

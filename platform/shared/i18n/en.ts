@@ -24,6 +24,7 @@ export const en: Shape<typeof zhCN> = {
       reports: 'Reporting',
       devices: 'Devices',
       map: 'One map',
+      alarms: 'Alarms',
       plugins: 'Plugins',
       tasks: 'Tasks',
       startProcess: 'Start a process',
@@ -300,6 +301,13 @@ export const en: Shape<typeof zhCN> = {
       serviceTasks: 'Service tasks', protocols: 'Device protocols', endpoints: 'Endpoints', jobs: 'Jobs', functions: 'Expression functions',
       faults: 'Faults', lastError: 'Last error', none: 'None',
       hint: 'Plugins come from the plugins/ folder and the packages named in PLUGINS; a plugin that fails to load does not stop the platform; restart after fixing it.',
+    },
+    alarms: {
+      detail: 'Alarm', open: 'Open', severity: 'Level', rule: 'Rule', source: 'Source', message: 'Message', raisedAt: 'Raised',
+      total: '{total} alarms', case: 'Linked case', reason: 'Why false', reasonHint: 'Why is this a false alarm (maintenance, a faulty sensor…)?',
+      history: 'History', system: 'System',
+      actions: { acknowledge: 'Acknowledge', resolve: 'Resolve', close: 'Close', markFalse: 'Mark as false alarm' },
+      events: { raise: 'Raised', escalate: 'Escalated', clear: 'Readings back to normal', remind: 'Reminder', acknowledge: 'Acknowledged', handle: 'Handed to a process', resolve: 'Resolved', close: 'Closed', markFalse: 'Marked false', actionFailed: 'Automatic action failed' },
     },
     oneMap: {
       layers: { grids: 'Unit grids', facilities: 'Facilities', devices: 'Devices', alarms: 'Alarms', cases: 'Open cases' },

@@ -20,6 +20,7 @@ export const zhCN = {
       reports: '指标上报',
       devices: '监测设备',
       map: '一张图',
+      alarms: '报警管理',
       plugins: '插件管理',
       tasks: '待办/已办',
       startProcess: '发起流程',
@@ -296,6 +297,13 @@ export const zhCN = {
       serviceTasks: '服务任务', protocols: '设备协议', endpoints: '接口', jobs: '定时任务', functions: '表达式函数',
       faults: '运行错误', lastError: '最近错误', none: '无',
       hint: '插件来自 plugins/ 目录与 PLUGINS 配置的软件包；加载失败的插件不影响平台运行，修正后重启生效。',
+    },
+    alarms: {
+      detail: '报警详情', open: '未结束', severity: '报警级别', rule: '报警规则', source: '报警对象', message: '内容', raisedAt: '报警时间',
+      total: '共 {total} 条', case: '关联案件', reason: '误报原因', reasonHint: '请说明为何判定为误报（如设备检修、传感器故障）',
+      history: '处置记录', system: '系统',
+      actions: { acknowledge: '确认', resolve: '解除', close: '关闭', markFalse: '标记误报' },
+      events: { raise: '报警', escalate: '升级', clear: '数据恢复正常', remind: '提醒', acknowledge: '确认', handle: '转处置', resolve: '解除', close: '关闭', markFalse: '标记误报', actionFailed: '自动处置失败' },
     },
     oneMap: {
       layers: { grids: '单元网格', facilities: '设施', devices: '监测设备', alarms: '报警', cases: '在办案件' },
