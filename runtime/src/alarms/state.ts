@@ -91,10 +91,22 @@ export function initialAlarmState(rule: AlarmRuleContent): AlarmState {
   return { version: 1, fingerprint: ruleFingerprint(rule), active: null, lastReadingAt: null, lastRemindAt: null, clearSince: null, clearLast: null, conditions: {}, lastValues: {} };
 }
 
+/** A deep copy of the known shape (several times faster than structuredClone on the hot path). */
+function copyState(state: AlarmState): AlarmState {
+  const conditions: Record<string, ConditionMemory> = {};
+  for (const [path, memory] of Object.entries(state.conditions)) {
+    const copy: ConditionMemory = { ...memory };
+    if (memory.hits) copy.hits = memory.hits.slice();
+    if (memory.samples) copy.samples = memory.samples.map(([ts, value]) => [ts, value]);
+    conditions[path] = copy;
+  }
+  return { ...state, active: state.active ? { ...state.active } : null, conditions, lastValues: { ...state.lastValues } };
+}
+
 /** The state to evaluate from: a fresh one, or a copy (never the stored object) with memory reset when the rule changed. */
 export function prepareAlarmState(rule: AlarmRuleContent, state: AlarmState | null | undefined): AlarmState {
   if (!state) return initialAlarmState(rule);
-  const next = structuredClone(state);
+  const next = copyState(state);
   const fingerprint = ruleFingerprint(rule);
   if (next.fingerprint !== fingerprint) Object.assign(next, { fingerprint, conditions: {}, clearSince: null, clearLast: null });
   return next;
