@@ -6,8 +6,8 @@
  * level) meet 100,000 readings of 200 random devices of those types (deterministic PRNG). Ours is
  * the runtime evaluator as the platform runs it: rules picked through the platform's own index
  * (`TenantAlarmRules` from server/alarms/rules.server.ts — its constructor and environments need
- * no database), `evaluateReading` per rule × device with the state carried over in a Map, as the
- * AlarmEngine holds it before writing. Beside it, in the same process, json-rules-engine 7.3.1
+ * no database), each compiled once per rule × type and folded in place (`foldReading`) into a
+ * state per rule × device kept in memory, as the alarm store folds the states of a batch. Beside it, in the same process, json-rules-engine 7.3.1
  * with the same rules, stateless (simple levels only: see alarms-peer.ts), one `engine.run` per
  * message. Rounds are interleaved (ours 100 rules, json-rules-engine, ours 1,000 rules) and
  * figures are medians.
@@ -21,8 +21,9 @@
  * Knobs: BENCH_MESSAGES (100000), BENCH_PEER_MESSAGES (messages json-rules-engine runs per
  * round: the first of the same messages; 20000), BENCH_ROUNDS (5).
  */
-import type { AlarmReading, AlarmState } from '@tongguan/runtime/alarms/evaluator';
-import { evaluateReading } from '@tongguan/runtime/alarms/evaluator';
+import type { AlarmEvent, AlarmReading, AlarmState } from '@tongguan/runtime/alarms/evaluator';
+import { adoptAlarmState, evaluateReading, foldReading } from '@tongguan/runtime/alarms/evaluator';
+import type { Diagnostic } from '@tongguan/runtime/expr/index';
 import { z } from 'zod';
 import { TenantAlarmRules, type IndexedRule } from '../server/alarms/rules.server.ts';
 import { peerEngine, peerFacts, runPeer } from './alarms-peer.ts';
@@ -59,30 +60,55 @@ interface Work { readonly message: BenchMessage; readonly reading: AlarmReading 
 
 interface OursResult { msgsPerSecond: number; evaluations: number; events: number; raises: number; errors: number; states: number }
 
-/** As AlarmEngine.evaluateReadings picks rules and AlarmWork folds readings: device-type and device rules, state per rule × device. */
+/**
+ * As the platform runs it: rules picked by the AlarmEngine's index (device-type and device
+ * rules), each compiled once per rule × type (`TenantAlarmRules.compiled`) and folded in place
+ * into a state per rule × device that the caller owns — the store does the same with the states
+ * it read back in its transaction. Here the states stay in memory (per device, per rule).
+ */
 function runOurs(index: TenantAlarmRules, work: readonly Work[]): OursResult {
-  const states = new Map<string, AlarmState>();
+  // Per device: the states of its type's rules (aligned with `compiledForDeviceType`), then of rules naming the device.
+  const states = new Map<string, { byType: (AlarmState | undefined)[]; byDevice: Map<IndexedRule, AlarmState> }>();
+  const events: AlarmEvent[] = [];
+  const errors: { path: string; diagnostic: Diagnostic }[] = [];
   let evaluations = 0;
-  let events = 0;
+  let eventCount = 0;
   let raises = 0;
-  let errors = 0;
+  let stateCount = 0;
   const began = process.hrtime.bigint();
   for (const { message, reading } of work) {
-    const rules = [...(index.byDeviceType.get(message.typeKey) ?? []), ...(index.byDevice.get(message.deviceCode) ?? [])];
-    for (const rule of rules) {
-      const environment = index.environment(rule, message.typeKey);
-      if (!environment) continue;
-      const key = `${rule.key}\u0000${message.deviceCode}`;
-      const result = evaluateReading(rule.content, states.get(key) ?? null, reading, { environment });
-      states.set(key, result.state);
+    let held = states.get(message.deviceCode);
+    if (held === undefined) states.set(message.deviceCode, (held = { byType: [], byDevice: new Map() }));
+    const typeRules = index.compiledForDeviceType(message.typeKey);
+    for (let i = 0; i < typeRules.length; i++) {
+      const { rule, compiled } = typeRules[i]!;
+      let state = held.byType[i];
+      if (state === undefined) {
+        held.byType[i] = state = adoptAlarmState(rule.content, null);
+        stateCount++;
+      }
+      foldReading(compiled, state, reading, events, errors);
       evaluations++;
-      events += result.events.length;
-      for (const e of result.events) if (e.type === 'raise') raises++;
-      errors += result.errors.length;
+    }
+    for (const rule of index.byDevice.get(message.deviceCode) ?? []) {
+      const compiled = index.compiled(rule, message.typeKey);
+      if (compiled === null) continue;
+      let state = held.byDevice.get(rule);
+      if (state === undefined) {
+        held.byDevice.set(rule, (state = adoptAlarmState(rule.content, null)));
+        stateCount++;
+      }
+      foldReading(compiled, state, reading, events, errors);
+      evaluations++;
+    }
+    if (events.length) {
+      eventCount += events.length;
+      for (const e of events) if (e.type === 'raise') raises++;
+      events.length = 0;
     }
   }
   const seconds = Number(process.hrtime.bigint() - began) / 1e9;
-  return { msgsPerSecond: work.length / seconds, evaluations, events, raises, errors, states: states.size };
+  return { msgsPerSecond: work.length / seconds, evaluations, events: eventCount, raises, errors: errors.length, states: stateCount };
 }
 
 /** Ours on the stateless projection, every (message, rule) from no state: the fired (index, rule, severity). */

@@ -7,11 +7,14 @@
  *
  * Knobs (environment): BENCH_DURATION seconds per run (10), BENCH_CONNECTIONS (50),
  * BENCH_ROUNDS (2), BENCH_WARMUP seconds (3), BENCH_PROFILE=1 to sample the platform's CPU and
- * print where the time went; DATABASE_URL=postgres://… adds the platform on PostgreSQL.
+ * print where the time went; BENCH_WORKERS app processes for the clustered row (default one per
+ * core: the setup `WEB_CONCURRENCY=auto npm start` runs; 1 leaves it out); DATABASE_URL=postgres://…
+ * adds the platform on PostgreSQL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -27,6 +30,8 @@ const env = z.object({
   BENCH_ROUNDS: z.coerce.number().int().min(1).default(2),
   BENCH_WARMUP: z.coerce.number().int().min(0).default(3),
   BENCH_PROFILE: z.enum(['0', '1']).default('0'),
+  /** App processes of the clustered platform row (WEB_CONCURRENCY); default one per core, 1 leaves the row out. */
+  BENCH_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   DATABASE_URL: z.string().optional(),
 }).parse(process.env);
 
@@ -57,10 +62,22 @@ interface Target {
   runs: Run[];
 }
 
-/** CPU time of every thread of a process in ns, from /proc (Linux); undefined elsewhere. */
+/** A process and its descendants (cluster workers), from /proc (Linux). */
+function processTree(pid: number): number[] {
+  const children = readdirSync(`/proc/${pid}/task`).flatMap((task) => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  });
+  return [pid, ...children.flatMap(processTree)];
+}
+
+/** CPU time of every thread of a process and its descendants in ns, from /proc (Linux); undefined elsewhere. */
 function cpuNs(pid: number): number | undefined {
   try {
-    return readdirSync(`/proc/${pid}/task`).reduce((sum, task) => sum + Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]), 0);
+    return processTree(pid).reduce((total, p) => total + readdirSync(`/proc/${p}/task`).reduce((sum, task) => sum + Number(readFileSync(`/proc/${p}/task/${task}/schedstat`, 'utf8').split(' ')[0]), 0), 0);
   } catch {
     return undefined;
   }
@@ -89,6 +106,17 @@ function startChild(name: string, script: string, extraEnv: Record<string, strin
       clearTimeout(timer);
       child.removeAllListeners('exit');
       resolve({ name, port: Number(line[1]), pid: child.pid as number, stop });
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
     });
   });
 }
@@ -155,11 +183,13 @@ async function main(): Promise<void> {
   const serverEnv = (name: string) => {
     const profile = env.BENCH_PROFILE === '1' ? join(dir, `${name}.cpuprofile`) : '';
     if (profile) profiles.push(profile);
-    return { NODE_ENV: 'production', TONGGUAN_MODE: 'demo', DEMO_PASSWORD: PASSWORD, BENCH_CPU_PROFILE: profile };
+    // The simulator would write telemetry during the runs; the embedded broker takes any free port.
+    return { NODE_ENV: 'production', TONGGUAN_MODE: 'demo', DEMO_PASSWORD: PASSWORD, API_SERVER_CPU_PROFILE: profile, SIMULATOR: 'off', MQTT_PORT: '0' };
   };
+  const workers = env.BENCH_WORKERS ?? availableParallelism();
   try {
     console.log(`Starting servers (${env.BENCH_CONNECTIONS} connections, ${env.BENCH_ROUNDS} × ${env.BENCH_DURATION} s per server, ${env.BENCH_WARMUP} s warm-up)…`);
-    const sqlite = await startChild('platform (SQLite)', 'bench/platform-server.ts', { ...serverEnv('sqlite'), DATABASE_URL: `file:${join(dir, 'bench.db')}` });
+    const sqlite = await startChild('platform (SQLite)', 'server/testing/api-server.ts', { ...serverEnv('sqlite'), DATABASE_URL: `file:${join(dir, 'bench.db')}` });
     children.push(sqlite);
     const sqliteProbe = await probe(`http://127.0.0.1:${sqlite.port}`);
     const bare = await startChild('bare node:http', 'bench/bare-server.ts', { BENCH_BODY: sqliteProbe.body });
@@ -168,8 +198,17 @@ async function main(): Promise<void> {
       { name: 'bare node:http', pid: bare.pid, url: `http://127.0.0.1:${bare.port}${new URL(sqliteProbe.url).pathname}`, headers: {}, platform: false, runs: [] },
       { name: 'platform (SQLite)', pid: sqlite.pid, url: sqliteProbe.url, headers: { authorization: `Bearer ${sqliteProbe.token}` }, platform: true, runs: [] },
     ];
+    if (workers > 1) {
+      const name = `platform (SQLite, ${workers} processes)`;
+      const clustered = await startChild(name, 'server/testing/api-server.ts', {
+        ...serverEnv('sqlite-cluster'), API_SERVER_CPU_PROFILE: '', DATABASE_URL: `file:${join(dir, 'bench-cluster.db')}`, WEB_CONCURRENCY: String(workers), API_SERVER_PORT: String(await freePort()),
+      });
+      children.push(clustered);
+      const clusterProbe = await probe(`http://127.0.0.1:${clustered.port}`);
+      targets.push({ name, pid: clustered.pid, url: clusterProbe.url, headers: { authorization: `Bearer ${clusterProbe.token}` }, platform: true, runs: [] });
+    }
     if (pgUrl) {
-      const postgres = await startChild('platform (PostgreSQL)', 'bench/platform-server.ts', { ...serverEnv('postgres'), DATABASE_URL: pgUrl, BENCH_PG_SCHEMA: pgSchema });
+      const postgres = await startChild('platform (PostgreSQL)', 'server/testing/api-server.ts', { ...serverEnv('postgres'), DATABASE_URL: pgUrl, API_SERVER_PG_SCHEMA: pgSchema });
       children.push(postgres);
       const pgProbe = await probe(`http://127.0.0.1:${postgres.port}`);
       targets.push({ name: 'platform (PostgreSQL)', pid: postgres.pid, url: pgProbe.url, headers: { authorization: `Bearer ${pgProbe.token}` }, platform: true, runs: [] });

@@ -1,6 +1,6 @@
 /**
  * The application object handed to every service, API handler and route loader (through React
- * Router's load context). Holds the world: configuration, database, clock, caches.
+ * Router's load context). Holds the world: configuration, database, clock, caches, registries.
  */
 import type { AppConfig } from './config.server.ts';
 import type { Database } from './db/database.server.ts';
@@ -16,7 +16,10 @@ import { DeviceDirectory } from './devices/directory.server.ts';
 import { TelemetryPipeline } from './devices/ingest.server.ts';
 import { PluginHost } from './plugins/host.server.ts';
 import { AlarmEngine } from './alarms/engine.server.ts';
+import { NotifyTransportRegistry } from './notify/transports.server.ts';
+import { DeliveryWorker } from './notify/deliveries.server.ts';
 import { createDefaultRegistry, type FunctionRegistry } from '@tongguan/runtime/expr/index';
+import { ClusterBus } from './cluster/bus.server.ts';
 
 export interface App {
   readonly config: AppConfig;
@@ -25,6 +28,8 @@ export interface App {
   now(): Date;
   readonly principals: PrincipalCache;
   readonly bearers: BearerCache;
+  /** Messages to the other app processes of this deployment (cluster workers); local-only in one process. */
+  readonly bus: ClusterBus;
   /** Handlers of BPMN service tasks by `tg:type` (registered by plugins). */
   readonly serviceTasks: ServiceTaskRegistry;
   /** Uploaded files (case photos), behind a seam an object store can implement. */
@@ -39,6 +44,10 @@ export interface App {
   readonly plugins: PluginHost;
   /** Alarm rules judging stored telemetry and the passing of time (docs/alarms.md). */
   readonly alarms: AlarmEngine;
+  /** Notification channels beyond 站内消息 by id (registered by plugins: the notify plugin's sms, wecom). */
+  readonly notifyTransports: NotifyTransportRegistry;
+  /** Sends queued notification deliveries after commit (stop it before the database closes). */
+  readonly deliveries: DeliveryWorker;
 }
 
 /** Who is acting, from where: passed to every service call. */
@@ -50,13 +59,16 @@ export interface Actor {
 
 export function createApp(config: AppConfig, db: Database, now: () => Date = () => new Date()): App {
   const devices = new DeviceDirectory(db, () => now().getTime());
+  const bus = new ClusterBus();
   const app: App = {
-    config, db, now, principals: new PrincipalCache(), bearers: new BearerCache(config.apiTokenCacheMs), serviceTasks: new ServiceTaskRegistry(),
+    config, db, now, principals: new PrincipalCache(), bearers: new BearerCache(config.apiTokenCacheMs, bus), bus, serviceTasks: new ServiceTaskRegistry(),
     files: new DiskFileStorage(config.filesDir), devices, telemetry: new TelemetryPipeline(db, devices, () => now().getTime()),
     functions: createDefaultRegistry(), plugins: undefined as unknown as PluginHost, alarms: undefined as unknown as AlarmEngine,
+    notifyTransports: new NotifyTransportRegistry(), deliveries: undefined as unknown as DeliveryWorker,
   };
   (app as { plugins: PluginHost }).plugins = new PluginHost(app);
   (app as { alarms: AlarmEngine }).alarms = new AlarmEngine(app);
+  (app as { deliveries: DeliveryWorker }).deliveries = new DeliveryWorker(app);
   // After each committed batch: alarm rules judge what was stored (a failure is logged, ingestion goes on).
   app.telemetry.onStored((readings) => app.alarms.onStored(readings));
   // Built in, like a plugin's handlers: the standard case process notifies on overdue (督办).

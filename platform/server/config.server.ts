@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { defaultDatabaseUrl, defaultFilesDir } from './db/database.server.ts';
 
 const envSchema = z.object({
@@ -39,6 +40,8 @@ const envSchema = z.object({
   MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
   /** simulator: telemetry for the demo devices (default on in demo mode, never in production). */
   SIMULATOR: z.enum(['on', 'off']).optional(),
+  /** App processes sharing the port (`npm start` only): a number, or `auto` for one per CPU core. */
+  WEB_CONCURRENCY: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
 });
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -78,6 +81,8 @@ export interface AppConfig {
   indicatorIntervalMs: number;
   /** Raw telemetry older than this is deleted once rolled up (hourly/daily rollups stay). */
   telemetryRetentionDays: number;
+  /** How many app processes `npm start` runs (1 = this process; more = node:cluster workers). */
+  webConcurrency: number;
   /** Plugin packages to load, ids not to load, and each plugin's configuration. */
   plugins: { packages: string[]; disabled: string[]; config: Record<string, Record<string, unknown>> };
 }
@@ -112,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY === 'true',
     indicatorIntervalMs: e.INDICATOR_INTERVAL_MINUTES * 60_000,
     telemetryRetentionDays: e.TELEMETRY_RETENTION_DAYS,
+    webConcurrency: e.WEB_CONCURRENCY === 'auto' ? availableParallelism() : e.WEB_CONCURRENCY,
     plugins: { packages: list(e.PLUGINS), disabled: list(e.PLUGINS_DISABLED), config: pluginConfig(e) },
   };
 }

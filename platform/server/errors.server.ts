@@ -52,7 +52,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   throw new AppError('validation_failed', {}, { issues: result.error.issues });
 }
 
-function localizeIssues(issues: z.core.$ZodIssue[], locale: Locale): FieldError[] {
+/** zod issues as field errors in `locale` (our `#` catalog keys and expression diagnostics included). */
+export function localizeIssues(issues: readonly z.core.$ZodIssue[], locale: Locale): FieldError[] {
   const map = zodLocales[locale].localeError;
   return issues.map((issue) => {
     const custom = issue.message && !issue.message.startsWith('Invalid input') ? issue.message : undefined;

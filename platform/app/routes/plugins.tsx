@@ -13,7 +13,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 }
 
 const STATUS_COLOURS = { active: 'green', failed: 'red', disabled: 'default' } as const;
-const REGISTERED = ['serviceTasks', 'protocols', 'endpoints', 'jobs', 'functions'] as const;
+const REGISTERED = ['serviceTasks', 'protocols', 'endpoints', 'jobs', 'functions', 'transports'] as const;
 
 export default function Plugins({ loaderData }: Route.ComponentProps) {
   const { plugins } = loaderData;

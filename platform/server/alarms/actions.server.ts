@@ -54,7 +54,7 @@ export async function startAlarmProcess(app: App, rules: TenantAlarmRules, tenan
       const device = alarm.deviceId ? await app.devices.byId(tenantId, alarm.deviceId) : undefined;
       const facility = alarm.facilityId ? rules.facilities.get(alarm.facilityId) : device?.entityId ? rules.facilities.get(device.entityId) : undefined;
       const typeKey = alarm.sourceKind === 'device' ? device?.typeKey : facility?.typeKey;
-      const environment = typeKey ? rules.environment({ key: alarm.ruleKey, version: alarm.ruleVersion, sourceKind: alarm.sourceKind }, typeKey) : null;
+      const environment = typeKey ? rules.environment({ sourceKind: alarm.sourceKind }, typeKey) : null;
       if (!environment) throw new Error(`no environment for ${alarm.sourceKind} ${alarm.sourceCode}`);
       const computed = alarmProcessVariables(content, environment, {
         severity: alarm.severity as AlarmSeverity, ruleKey: alarm.ruleKey, ruleName: alarm.ruleName, scopeKind: content.scope.kind, sourceCode: alarm.sourceCode,

@@ -44,6 +44,22 @@ describe('checking a rule against its device type when it is saved', () => {
     expect((await fieldsOf(noProcess)).map((f) => f.field)).toEqual(['content.actions.startProcess.processKey']);
   });
 
+  it('given a channel no plugin provides, when saved, then 422 names it and what is available, in the reader\'s language', async () => {
+    const content = { ...COVER_RULE, actions: { ...COVER_RULE.actions, channels: ['inApp', 'sms'] } };
+    expect(await fieldsOf(await draft('bad-channel', content))).toEqual([
+      { field: 'content.actions.channels.1', message: '未知的通知渠道「sms」，可用渠道：inApp（短信、企业微信等渠道由 notify 插件按配置提供）' },
+    ]);
+    const en = await t.request('POST', '/api/v1/definitions', { token: admin, body: { kind: 'alarmRule', key: 'bad-channel', name: 'x', content }, headers: { 'accept-language': 'en' } });
+    expect((await fieldsOf(en))[0]?.message).toBe('unknown notification channel "sms"; available: inApp (SMS, WeCom and others come from the notify plugin, as configured)');
+  });
+
+  it('given in-app named as a channel, with options or twice, when saved, then only the plain listing is accepted', async () => {
+    const withChannels = (channels: unknown) => draft('in-app-only', { ...COVER_RULE, actions: { notifyRoles: ['commandCenter'], channels } });
+    expect((await fieldsOf(await withChannels([{ id: 'inApp', config: { colour: 'red' } }]))).map((f) => f.field)).toEqual(['content.actions.channels.0.config']);
+    expect(await fieldsOf(await withChannels(['inApp', 'inApp']))).toEqual([{ field: 'content.actions.channels.1', message: '通知渠道重复' }]);
+    expect((await withChannels(['inApp'])).status).toBe(201);
+  });
+
   it('given an offline condition inside a composite, when saved, then 422 with the rule schema\'s own message', async () => {
     const res = await draft('bad-offline', {
       ...COVER_RULE, levels: [{ severity: 4, condition: { type: 'composite', op: 'or', conditions: [{ type: 'offline', hours: 72 }, { type: 'simple', expr: 'open' }] } }],

@@ -23,7 +23,7 @@ import type { Reading } from '../devices/ingest.server.ts';
 import type { KnownDevice } from '../devices/directory.server.ts';
 import { MAX_PROCESS_ATTEMPTS, startAlarmProcess } from './actions.server.ts';
 import { loadTenantAlarmRules, type AlarmFacility, type IndexedRule, type TenantAlarmRules } from './rules.server.ts';
-import { storeAlarmWork, type AlarmSource, type AlarmWork } from './store.server.ts';
+import { storeAlarmWork, type AlarmSource, type AlarmWork, type StoredAlarmWork } from './store.server.ts';
 
 const HOUR = 3_600_000;
 
@@ -128,8 +128,13 @@ export class AlarmEngine {
     }
     if (atFacilities.size) work.push(...(await this.facilityWork(tenantId, rules, [...atFacilities.values()])));
     if (!work.length) return;
-    const owed = await storeAlarmWork(this.app, tenantId, work);
-    for (const alarmId of owed) await startAlarmProcess(this.app, rules, tenantId, alarmId);
+    await this.afterCommit(rules, tenantId, await storeAlarmWork(this.app, tenantId, work));
+  }
+
+  /** What a committed batch owes: its notification deliveries go out in the background, its processes start now. */
+  private async afterCommit(rules: TenantAlarmRules, tenantId: string, stored: StoredAlarmWork): Promise<void> {
+    if (stored.deliveries) this.app.deliveries.kick();
+    for (const alarmId of stored.processOwed) await startAlarmProcess(this.app, rules, tenantId, alarmId);
   }
 
   /** Facility readings: the facility's latest value of each metric its devices send, this batch's laid over in time order. */
@@ -234,8 +239,7 @@ export class AlarmEngine {
       }
     }
     if (!work.size) return 0;
-    const owed = await storeAlarmWork(this.app, tenantId, [...work.values()], { tick: true });
-    for (const alarmId of owed) await startAlarmProcess(this.app, rules, tenantId, alarmId);
+    await this.afterCommit(rules, tenantId, await storeAlarmWork(this.app, tenantId, [...work.values()], { tick: true }));
     return work.size;
   }
 

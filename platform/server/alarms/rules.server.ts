@@ -17,6 +17,7 @@ import {
   type AlarmEnvironment, type AlarmEnvironmentInput, type AlarmRuleContent,
 } from '@tongguan/runtime/alarms/definition';
 import type { DeviceTypeContent, EntityTypeContent } from '@tongguan/runtime/devices/definition';
+import { compileAlarmRule, type CompiledAlarmRule } from '@tongguan/runtime/alarms/evaluator';
 import type { Locale } from '../../shared/i18n/index.ts';
 import type { App } from '../app.server.ts';
 import type { Db } from '../db/database.server.ts';
@@ -24,6 +25,7 @@ import type { AlarmSourceKind } from '../db/schema-alarms.server.ts';
 import { monitoringTypes } from '../devices/devices.server.ts';
 import { EXPR_ISSUE_PREFIX } from '../errors.server.ts';
 import { CASE_PROCESS_KEY } from '../services/cases.server.ts';
+import { channelIssues } from '../notify/channels.server.ts';
 
 type DeviceTypes = ReadonlyMap<string, DeviceTypeContent & { version: number }>;
 type EntityTypes = ReadonlyMap<string, EntityTypeContent & { version: number }>;
@@ -81,6 +83,8 @@ export class TenantAlarmRules {
   readonly byFacility = new Map<string, IndexedRule[]>();
   readonly byKey = new Map<string, IndexedRule>();
   private readonly environments = new Map<string, AlarmEnvironment | null>();
+  private readonly compiledRules = new WeakMap<IndexedRule, Map<string, CompiledAlarmRule | null>>();
+  private readonly byDeviceTypeCompiled = new Map<string, readonly { readonly rule: IndexedRule; readonly compiled: CompiledAlarmRule }[]>();
 
   constructor(
     readonly loadedAt: number,
@@ -101,10 +105,11 @@ export class TenantAlarmRules {
 
   /**
    * The environment of a rule for a device type (device scopes) or a facility type (facility
-   * scopes): created once per rule version × type, as the evaluator's compile cache keys on it.
+   * scopes): the type's metrics and attributes, so one per type of this load of the city's rules,
+   * shared by its rules (the compile cache and compiled rules key on it).
    */
-  environment(rule: Pick<IndexedRule, 'key' | 'version' | 'sourceKind'>, typeKey: string): AlarmEnvironment | null {
-    const id = `${rule.key}\u0000${rule.version}\u0000${typeKey}`;
+  environment(rule: Pick<IndexedRule, 'sourceKind'>, typeKey: string): AlarmEnvironment | null {
+    const id = `${rule.sourceKind}\u0000${typeKey}`;
     let environment = this.environments.get(id);
     if (environment === undefined) {
       const input = environmentInput(this.deviceTypes, this.entityTypes, { kind: rule.sourceKind === 'device' ? 'deviceType' : 'facilityType', key: typeKey });
@@ -112,6 +117,32 @@ export class TenantAlarmRules {
       this.environments.set(id, environment);
     }
     return environment;
+  }
+
+  /** The device-type rules of a type, each compiled for it: what every reading of such a device meets. */
+  compiledForDeviceType(typeKey: string): readonly { readonly rule: IndexedRule; readonly compiled: CompiledAlarmRule }[] {
+    let list = this.byDeviceTypeCompiled.get(typeKey);
+    if (list === undefined) {
+      list = (this.byDeviceType.get(typeKey) ?? []).flatMap((rule) => {
+        const compiled = this.compiled(rule, typeKey);
+        return compiled ? [{ rule, compiled }] : [];
+      });
+      this.byDeviceTypeCompiled.set(typeKey, list);
+    }
+    return list;
+  }
+
+  /** The rule compiled for a device or facility type (null when the type is unknown): what `foldReading` runs. */
+  compiled(rule: IndexedRule, typeKey: string): CompiledAlarmRule | null {
+    let byType = this.compiledRules.get(rule);
+    if (byType === undefined) this.compiledRules.set(rule, (byType = new Map()));
+    let compiled = byType.get(typeKey);
+    if (compiled === undefined) {
+      const environment = this.environment(rule, typeKey);
+      compiled = environment ? compileAlarmRule(rule.content, environment) : null;
+      byType.set(typeKey, compiled);
+    }
+    return compiled;
   }
 }
 
@@ -150,7 +181,8 @@ export async function loadTenantAlarmRules(app: App, tenantId: string, now: numb
  * The static check of an alarm rule in a city (as zod issues under `path`, relative to the content by default): its scope resolves
  * to published types and existing records, every expression checks against the scope's metrics
  * (`EXPR_ISSUE_PREFIX` diagnostics, rendered with their position), roles to notify exist, the
- * process to start is published, and a rule that opens a 案件 names its category.
+ * notification channels are registered, the process to start is published, and a rule that opens
+ * a 案件 names its category.
  */
 export async function alarmRuleIssues(
   app: App, db: Db, tenantId: string, content: AlarmRuleContent, locale: Locale, path: (string | number)[] = [],
@@ -183,6 +215,7 @@ export async function alarmRuleIssues(
     const known = new Set((await db.select({ code: r.code }).from(r).where(and(eq(r.tenantId, tenantId), inArray(r.code, roles)))).map((row) => row.code));
     roles.forEach((code, i) => { if (!known.has(code)) issue(['actions', 'notifyRoles', i], '#validation.unknownRole'); });
   }
+  issues.push(...channelIssues(app.notifyTransports, content.actions.channels, locale, [...path, 'actions', 'channels']));
   const start = content.actions.startProcess;
   if (start) {
     const d = app.db.t.definitions;

@@ -12,9 +12,11 @@
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { ALARM_SEVERITY_LABELS, startsProcess, type AlarmSeverity } from '@tongguan/runtime/alarms/definition';
-import { alarmStateSchema, evaluateReading, evaluateTick, type AlarmEvent, type AlarmReading, type AlarmState } from '@tongguan/runtime/alarms/evaluator';
+import { externalChannels } from '@tongguan/runtime/notify/channels';
+import { adoptAlarmState, alarmStateSchema, compileAlarmRule, evaluateTick, foldReading, type AlarmEvent, type AlarmReading, type AlarmState } from '@tongguan/runtime/alarms/evaluator';
 import { isOpenAlarm, nextAlarmStatus } from '@tongguan/runtime/alarms/lifecycle';
 import type { AlarmEnvironment } from '@tongguan/runtime/alarms/definition';
+import type { Diagnostic } from '@tongguan/runtime/expr/index';
 import type { App } from '../app.server.ts';
 import type { Db } from '../db/database.server.ts';
 import { runSql } from '../db/run-sql.server.ts';
@@ -80,18 +82,24 @@ function isRetryable(error: unknown): boolean {
   return false;
 }
 
+/** What a committed batch leaves to do: the alarms whose process is now owed, and how many notification deliveries it queued. */
+export interface StoredAlarmWork {
+  readonly processOwed: readonly string[];
+  readonly deliveries: number;
+}
+
 /**
- * Evaluates and stores a batch; returns the alarms whose process is now owed (started after
- * commit). With `tick`, on PostgreSQL only one process ticks a city at a time: the others skip.
+ * Evaluates and stores a batch; returns what is owed after commit (processes to start, deliveries
+ * to send). With `tick`, on PostgreSQL only one process ticks a city at a time: the others skip.
  */
-export async function storeAlarmWork(app: App, tenantId: string, work: readonly AlarmWork[], options: { tick?: boolean } = {}): Promise<string[]> {
+export async function storeAlarmWork(app: App, tenantId: string, work: readonly AlarmWork[], options: { tick?: boolean } = {}): Promise<StoredAlarmWork> {
   const sorted = [...work].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
   for (let attempt = 1; ; attempt++) {
     try {
       return await app.db.transaction(async (tx) => {
         if (options.tick && app.db.dialect === 'postgres') {
           const [lock] = await runSql<{ locked: boolean }>(app.db, tx, sql`SELECT pg_try_advisory_xact_lock(${ALARM_TICK_LOCK}, hashtext(${tenantId})) AS locked`);
-          if (!lock?.locked) return [];
+          if (!lock?.locked) return { processOwed: [], deliveries: 0 };
         }
         const writer = new AlarmWriter(app, tx, tenantId);
         const states = await lockStates(app, tx, tenantId, sorted, writer.now);
@@ -110,7 +118,7 @@ export async function storeAlarmWork(app: App, tenantId: string, work: readonly 
             },
           });
         }
-        return writer.processOwed;
+        return { processOwed: writer.processOwed, deliveries: writer.deliveries };
       });
     } catch (error) {
       // Two processes locking overlapping states in PostgreSQL may deadlock once; the loser tries again.
@@ -162,15 +170,22 @@ function logErrors(item: AlarmWork, errors: readonly { path: string; diagnostic:
 
 async function evaluateOne(app: App, writer: AlarmWriter, item: AlarmWork, row: StateRow | undefined): Promise<StateRow[]> {
   const before = storedState(item, row);
+  // Read back for this transaction, so ours to fold into in place; what it was is kept as text.
+  const beforeText = canonical(before);
   let state = before;
   const events: { event: AlarmEvent; reading?: AlarmReading }[] = [];
   if (item.readings && item.environment) {
+    const compiled = compileAlarmRule(item.rule.content, item.environment);
+    const owned = adoptAlarmState(item.rule.content, before);
+    const found: AlarmEvent[] = [];
+    const errors: { path: string; diagnostic: Diagnostic }[] = [];
     for (const reading of item.readings) {
-      const result = evaluateReading(item.rule.content, state, reading, { environment: item.environment });
-      state = result.state;
-      logErrors(item, result.errors);
-      for (const event of result.events) events.push({ event, reading });
+      const from = found.length;
+      foldReading(compiled, owned, reading, found, errors);
+      for (let i = from; i < found.length; i++) events.push({ event: found[i]!, reading });
     }
+    logErrors(item, errors);
+    state = owned;
   } else if (item.tick) {
     const result = evaluateTick(item.rule.content, state, item.tick.now, item.tick.lastSeenAt);
     state = result.state;
@@ -179,7 +194,7 @@ async function evaluateOne(app: App, writer: AlarmWriter, item: AlarmWork, row: 
   if (state === null) return [];
   let alarmId = row?.alarmId ?? null;
   for (const { event, reading } of events) alarmId = await writer.apply(item, event, alarmId, reading);
-  if (!events.length && alarmId === (row?.alarmId ?? null) && canonical(state) === canonical(before)) return [];
+  if (!events.length && alarmId === (row?.alarmId ?? null) && canonical(state) === beforeText) return [];
   return [{
     tenantId: writer.tenantId, ruleKey: item.rule.key, sourceKind: item.source.kind, sourceCode: item.source.code, ruleVersion: item.rule.version,
     state, alarmId, activeSeverity: state.active?.severity ?? null, pending: isPending(state), updatedAt: writer.now,
@@ -193,6 +208,8 @@ class AlarmWriter {
   readonly now: Date;
   /** Alarms whose startProcess is owed after this transaction. */
   readonly processOwed: string[] = [];
+  /** Notification deliveries (SMS, WeCom…) queued in this transaction. */
+  deliveries = 0;
   private readonly alarms = new Map<string, AlarmRow>();
   private readonly recipients = new Map<string, Promise<string[]>>();
 
@@ -312,7 +329,8 @@ class AlarmWriter {
 
   /**
    * Tells the holders of the rule's notifyRoles: those whose role covers the whole city always,
-   * the others when they belong to the alarm's district or maintaining unit (their data scope).
+   * the others when they belong to the alarm's district or maintaining unit (their data scope) —
+   * in-app, and on the rule's other channels through the delivery outbox.
    */
   private async notify(item: AlarmWork, alarm: AlarmRow, seq: number, title: string): Promise<void> {
     const roles = item.rule.content.actions.notifyRoles ?? [];
@@ -324,10 +342,12 @@ class AlarmWriter {
       recipients = this.recipientsFor(roles, orgs);
       this.recipients.set(key, recipients);
     }
-    await insertNotifications(this.app, this.tx, {
+    const written = await insertNotifications(this.app, this.tx, {
       tenantId: this.tenantId, userIds: await recipients, sourceKey: `alarm:${alarm.id}:${seq}`,
       title: title.slice(0, 200), body: alarm.value === null ? alarm.message : `${alarm.message}（监测值 ${alarm.value}）`, link: `/alarms/${alarm.id}`,
+      severity: alarm.severity, channels: externalChannels(item.rule.content.actions.channels),
     });
+    this.deliveries += written.deliveries;
   }
 
   private async recipientsFor(roles: readonly string[], orgs: readonly string[]): Promise<string[]> {

@@ -101,6 +101,11 @@ export interface OpenOptions {
   migrate?: boolean;
   /** PostgreSQL schema to use instead of `public` (tests isolate each suite in its own). */
   pgSchema?: string;
+  /**
+   * SQLite: run the WAL checkpointer in this process (default). Of several processes sharing
+   * the file (cluster workers) one checkpoints; the others would only collide with it.
+   */
+  checkpoint?: boolean;
 }
 
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
@@ -160,7 +165,7 @@ function openSqlite(url: string, options: OpenOptions): Database {
     restartLog(writer);
     checkpointer.restarted();
   };
-  const checkpointer = startCheckpointer(path, () => {
+  const checkpointer = options.checkpoint === false ? noCheckpointer : startCheckpointer(path, () => {
     if (!writing) restartIfWanted();
   });
   const runQueued = async (): Promise<void> => {
@@ -196,7 +201,7 @@ function openSqlite(url: string, options: OpenOptions): Database {
       closing = true;
       await writing;
       await checkpointer.stop();
-      writer.pragma('wal_checkpoint(TRUNCATE)');
+      if (options.checkpoint !== false) writer.pragma('wal_checkpoint(TRUNCATE)');
       reader.close();
       writer.close();
     },
@@ -227,6 +232,9 @@ interface Checkpointer {
   restarted(): void;
   stop(): Promise<void>;
 }
+
+/** For a process that leaves checkpoints to another sharing the file. */
+const noCheckpointer: Checkpointer = { restartWanted: () => false, restarted: () => undefined, stop: async () => undefined };
 
 /**
  * A worker thread with its own connection runs PASSIVE checkpoints (they never block the writer

@@ -6,7 +6,7 @@ export const {
   tenants, organisations, grids, users, memberships, roles, userRoles, sessions, apiTokens,
   auditLog, definitions, parameters, calendarDays,
   processInstances, tasks, taskCandidates, timers, startTimers, eventSubscriptions, jobs, activityHistory,
-  cases, caseSequences, attachments, notifications, indicatorValues, indicatorReports, inspectionTasks,
+  cases, caseSequences, attachments, notifications, notificationDeliveries, indicatorValues, indicatorReports, inspectionTasks,
   entities, devices, telemetry, telemetryLatest, telemetryRollups, ingestRejections, watermarks,
   alarmRuleStates, alarms, alarmEvents,
 } = schema;

@@ -6,15 +6,16 @@
  * Isolation: a plugin whose setup throws, whose configuration is invalid, whose dependency is
  * missing or failed, or whose platform range excludes this version is marked failed with the
  * reason (logged, and listed on 插件管理); nothing it registered stays registered, and the
- * platform goes on. Calls into a loaded plugin (handlers, endpoints, jobs, adapters) are wrapped:
- * an exception is counted against the plugin and answered as a failure of that call only.
+ * platform goes on. Calls into a loaded plugin (handlers, endpoints, jobs, adapters, notification
+ * transports) are wrapped: an exception is counted against the plugin and answered as a failure of
+ * that call only.
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import semver from 'semver';
 import { BpmnError, PluginError } from '@tongguan/plugin-sdk';
-import type { PluginContext, PluginDefinition, PluginEndpoint, DeviceProtocolAdapter, ScheduledJob, ServiceTaskHandler, ExpressionFunction, PluginLogger } from '@tongguan/plugin-sdk';
+import type { PluginContext, PluginDefinition, PluginEndpoint, DeviceProtocolAdapter, ScheduledJob, ServiceTaskHandler, ExpressionFunction, PluginLogger, NotifyTransport } from '@tongguan/plugin-sdk';
 import type { App } from '../app.server.ts';
 import { pluginServices } from './services.server.ts';
 
@@ -22,6 +23,9 @@ export const PLATFORM_VERSION = (JSON.parse(readFileSync(resolve(dirname(fileURL
 export const PLUGINS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../plugins');
 
 export type PluginStatus = 'active' | 'failed' | 'disabled';
+
+/** A transport's send that has not settled by then is a failure (its own HTTP timeout should be far shorter): one hung gateway must not stall the outbox. */
+const TRANSPORT_SEND_LIMIT_MS = 60_000;
 
 export interface PluginRecord {
   readonly id: string;
@@ -32,8 +36,8 @@ export interface PluginRecord {
   readonly source: string;
   status: PluginStatus;
   error: string | null;
-  /** What it registered: service-task types, adapter ids, endpoint paths, job ids, function names. */
-  readonly registered: { serviceTasks: string[]; protocols: string[]; endpoints: string[]; jobs: string[]; functions: string[] };
+  /** What it registered: service-task types, adapter ids, endpoint paths, job ids, function names, notification channel ids. */
+  readonly registered: { serviceTasks: string[]; protocols: string[]; endpoints: string[]; jobs: string[]; functions: string[]; transports: string[] };
   /** Exceptions thrown by its handlers since start, and the last one. */
   errors: number;
   lastError: string | null;
@@ -56,6 +60,7 @@ export class PluginHost {
   private readonly records = new Map<string, PluginRecord>();
   readonly endpoints: LoadedEndpoint[] = [];
   private readonly protocols: { pluginId: string; adapter: DeviceProtocolAdapter }[] = [];
+  private readonly startedProtocols = new Set<DeviceProtocolAdapter>();
   private readonly jobs: { pluginId: string; job: ScheduledJob }[] = [];
   private timers: NodeJS.Timeout[] = [];
   private running = new Set<Promise<unknown>>();
@@ -122,7 +127,10 @@ export class PluginHost {
       config = parsed.data;
     }
     // Registrations are staged and applied only when setup succeeds: a failed plugin leaves nothing behind.
-    const staged = { serviceTasks: [] as ServiceTaskHandler<unknown>[], protocols: [] as DeviceProtocolAdapter[], endpoints: [] as PluginEndpoint[], jobs: [] as ScheduledJob[], functions: [] as ExpressionFunction[] };
+    const staged = {
+      serviceTasks: [] as ServiceTaskHandler<unknown>[], protocols: [] as DeviceProtocolAdapter[], endpoints: [] as PluginEndpoint[], jobs: [] as ScheduledJob[],
+      functions: [] as ExpressionFunction[], transports: [] as NotifyTransport<unknown>[],
+    };
     const logger = this.logger(base.id);
     const ctx: PluginContext<unknown> = {
       id: base.id, config, logger, platformVersion: PLATFORM_VERSION, now: () => this.app.now(), services: pluginServices(this.app, base.id),
@@ -136,6 +144,10 @@ export class PluginHost {
       registerJob: (job) => {
         if (!(job.everyMs >= 1000)) throw new Error(`job "${job.id}" must run at most once a second`);
         staged.jobs.push(job);
+      },
+      registerNotifyTransport: (transport) => {
+        if (typeof transport?.send !== 'function') throw new Error(`notification transport "${String(transport?.id)}" has no send function`);
+        staged.transports.push(transport as NotifyTransport<unknown>);
       },
     };
     try {
@@ -155,6 +167,12 @@ export class PluginHost {
         if (taskTypes.has(h.type)) throw new Error(`service-task type "${h.type}" is registered twice`);
         taskTypes.add(h.type);
       }
+      const channels = new Set<string>();
+      for (const transport of staged.transports) {
+        const refused = channels.has(transport.id) ? `notification transport "${transport.id}" is registered twice` : this.app.notifyTransports.refusal(transport.id);
+        if (refused) throw new Error(refused);
+        channels.add(transport.id);
+      }
       const trial = this.app.functions.copy();
       for (const fn of staged.functions) {
         if (trial.get(fn.name)) throw new Error(`an expression function "${fn.name}" is already registered`);
@@ -173,9 +191,11 @@ export class PluginHost {
     for (const endpoint of staged.endpoints) this.endpoints.push({ pluginId: base.id, endpoint });
     for (const adapter of staged.protocols) this.protocols.push({ pluginId: base.id, adapter });
     for (const job of staged.jobs) this.jobs.push({ pluginId: base.id, job });
+    for (const transport of staged.transports) this.app.notifyTransports.register(this.guardTransport(base.id, transport));
     this.record(base, 'active', null, {
       serviceTasks: staged.serviceTasks.map((h) => h.type), protocols: staged.protocols.map((p) => p.id),
       endpoints: staged.endpoints.map((e) => `${e.method} /api/v1/plugins/${base.id}${e.path}`), jobs: staged.jobs.map((j) => j.id), functions: staged.functions.map((f) => f.name),
+      transports: staged.transports.map((t) => t.id),
     });
     logger.info(`loaded ${base.id}@${base.version}`);
   }
@@ -185,6 +205,7 @@ export class PluginHost {
     for (const { pluginId, adapter } of this.protocols) {
       try {
         await adapter.start();
+        this.startedProtocols.add(adapter);
       } catch (error) {
         const record = this.records.get(pluginId)!;
         record.status = 'failed';
@@ -218,7 +239,9 @@ export class PluginHost {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     await Promise.allSettled([...this.running]);
+    // Only what started: a cluster follower loads plugins (endpoints, service tasks) but starts none.
     for (const { pluginId, adapter } of [...this.protocols].reverse()) {
+      if (!this.startedProtocols.delete(adapter)) continue;
       try { await adapter.stop(); } catch (error) { this.noteError(pluginId, error); }
     }
   }
@@ -243,6 +266,16 @@ export class PluginHost {
     return { ...handler, run: (input) => this.guard(pluginId, () => handler.run(input)) } as ServiceTaskHandler<unknown>;
   }
 
+  private guardTransport(pluginId: string, transport: NotifyTransport<unknown>): NotifyTransport<unknown> & { pluginId: string } {
+    return {
+      pluginId, id: transport.id, name: transport.name, ...(transport.configSchema ? { configSchema: transport.configSchema } : {}),
+      send: (message, recipients, config) => this.guard(pluginId, () => new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`notification transport "${transport.id}" did not finish within ${TRANSPORT_SEND_LIMIT_MS / 1000} s`)), TRANSPORT_SEND_LIMIT_MS);
+        Promise.resolve().then(() => transport.send(message, recipients, config)).then(resolve, reject).finally(() => clearTimeout(timer));
+      })),
+    };
+  }
+
   private logger(id: string): PluginLogger {
     return {
       info: (text, detail) => console.log(`[plugin ${id}] ${text}`, ...(detail === undefined ? [] : [detail])),
@@ -254,7 +287,7 @@ export class PluginHost {
   private record(base: Pick<PluginRecord, 'id' | 'version' | 'kind' | 'source'> & Partial<PluginRecord>, status: PluginStatus, error: string | null, registered?: PluginRecord['registered']): void {
     this.records.set(base.id, {
       name: null, description: null, ...base, status, error, errors: 0, lastError: null,
-      registered: registered ?? { serviceTasks: [], protocols: [], endpoints: [], jobs: [], functions: [] },
+      registered: registered ?? { serviceTasks: [], protocols: [], endpoints: [], jobs: [], functions: [], transports: [] },
     });
   }
 

@@ -2,7 +2,7 @@
  * The plugin host (issue 5 §1): manifests, dependencies, platform range, configuration, duplicate
  * registrations, and isolation — a plugin that throws is reported and the platform keeps serving.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { definePlugin, PluginError, type PluginDefinition } from '@tongguan/plugin-sdk';
 import { t as types } from '@tongguan/runtime/expr/index';
@@ -46,6 +46,25 @@ const candidates: PluginCandidate[] = [
   plugin('steals-notify', { setup(ctx) { ctx.registerServiceTask({ type: 'notify', description: 'x', configSchema: z.object({}), run: async () => undefined }); } }),
   plugin('steals-function', { setup(ctx) { ctx.registerExpressionFunction({ name: 'ROUND', description: { 'zh-CN': 'x', en: 'x' }, signatures: [{ params: [], returns: types.number }], evaluate: () => 1 }); } }),
   plugin('bad-function', { setup(ctx) { ctx.registerExpressionFunction({ name: 'lower_case', description: { 'zh-CN': 'x', en: 'x' }, signatures: [{ params: [], returns: types.number }], evaluate: () => 1 }); } }),
+  plugin('pager', {
+    setup(ctx) {
+      ctx.registerNotifyTransport({
+        id: 'pager', name: '寻呼', configSchema: z.object({ priority: z.enum(['high', 'normal']).default('normal') }).strict(),
+        async send(message, recipients) {
+          if (message.title === 'boom') throw new Error('pager gateway down');
+          return { accepted: recipients.length, skipped: 0 };
+        },
+      });
+    },
+  }),
+  plugin('second-pager', { setup(ctx) { ctx.registerNotifyTransport({ id: 'pager', name: 'x', send: async () => undefined }); } }),
+  plugin('steals-in-app', { setup(ctx) { ctx.registerNotifyTransport({ id: 'inApp', name: 'x', send: async () => undefined }); } }),
+  plugin('beeper-twice', {
+    setup(ctx) {
+      ctx.registerNotifyTransport({ id: 'beeper', name: 'x', send: async () => undefined });
+      ctx.registerNotifyTransport({ id: 'beeper', name: 'y', send: async () => undefined });
+    },
+  }),
   { source: 'test/not-a-plugin', definition: undefined, error: 'its module has no default export made with definePlugin' },
 ];
 
@@ -111,6 +130,15 @@ describe('plugin host: loading', () => {
     expect(t.app.functions.get('GRID_LEVEL')).toBeDefined();
   });
 
+  it('given notification transports, when loaded, then one per channel id is registered and a second one, a double or the in-app channel is refused', () => {
+    expect(status('pager')).toMatchObject({ status: 'active', registered: { transports: ['pager'] } });
+    expect(t.app.notifyTransports.ids()).toContain('pager');
+    expect(status('second-pager')).toMatchObject({ status: 'failed', error: 'setup failed: a notification transport "pager" is already registered' });
+    expect(status('steals-in-app')).toMatchObject({ status: 'failed', error: 'setup failed: "inApp" is the platform\'s own channel' });
+    expect(status('beeper-twice')).toMatchObject({ status: 'failed', error: 'setup failed: notification transport "beeper" is registered twice' });
+    expect(t.app.notifyTransports.get('beeper')).toBeUndefined();
+  });
+
   it('given a module that is not a plugin, when loaded, then it is listed as failed with the reason', () => {
     expect(status('test/not-a-plugin')).toMatchObject({ status: 'failed', error: 'its module has no default export made with definePlugin' });
   });
@@ -154,6 +182,21 @@ describe('plugin host: endpoints, isolation and 插件管理', () => {
     expect(status('good-base')).toMatchObject({ status: 'active', lastError: 'boom in handler' });
     expect(status('good-base')!.errors).toBeGreaterThanOrEqual(1);
     expect((await t.request('GET', '/api/v1/me', { token: await t.tokenFor('admin') })).status).toBe(200);
+  });
+
+  it('given a transport whose send throws, when called, then the call fails, the fault is counted against its plugin and the transport stays', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const pager = t.app.notifyTransports.get('pager')!;
+    const message = { id: 'd1', tenantId: 't', title: 'boom', body: null, link: null, severity: null, sourceKey: 's' };
+    const recipients = [{ userId: 'u', username: 'u', displayName: 'u', phone: null, email: null }];
+    try {
+      await expect(pager.send(message, recipients, { priority: 'normal' })).rejects.toThrow('pager gateway down');
+      expect(status('pager')).toMatchObject({ status: 'active', errors: 1, lastError: 'pager gateway down' });
+      expect(errors).toHaveBeenCalledWith('Plugin pager failed', expect.any(Error));
+      expect(await pager.send({ ...message, title: 'ok' }, recipients, { priority: 'normal' })).toEqual({ accepted: 1, skipped: 0 });
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it('given started jobs, when one throws every run, then it is counted and the others keep running', async () => {

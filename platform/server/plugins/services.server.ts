@@ -4,7 +4,7 @@
  * platform's own services; none hands out the database.
  */
 import { asc, eq } from 'drizzle-orm';
-import type { PluginServices } from '@tongguan/plugin-sdk';
+import type { JsonValue, PluginServices } from '@tongguan/plugin-sdk';
 import type { App } from '../app.server.ts';
 import { hashDeviceToken, monitoringTypes } from '../devices/devices.server.ts';
 import { inStep } from '../workflow/step.server.ts';
@@ -52,6 +52,10 @@ export function pluginServices(app: App, pluginId: string): PluginServices {
         });
         return { instanceId };
       },
+    },
+    peers: {
+      publish: (topic, payload) => app.bus.publish(`plugin:${pluginId}:${topic}`, payload),
+      subscribe: (topic, handler) => { app.bus.subscribe(`plugin:${pluginId}:${topic}`, (payload) => handler(payload as JsonValue)); },
     },
   };
 }

@@ -1,16 +1,20 @@
 /**
  * Notifications (站内消息): a person's own notices — the 督办 notice of an overdue case, or what
  * a process's `notify` service task sends. Everyone signed in reads and marks only their own;
- * no permission beyond being signed in is needed, and no one reads another's.
+ * no permission beyond being signed in is needed, and no one reads another's. A notice that names
+ * other channels (SMS, WeCom) queues their deliveries in the same transaction; they are sent after
+ * commit (notify/deliveries.server.ts).
  */
 import { and, count, desc, eq, inArray, isNull, like, lte, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import type { ChannelUse } from '@tongguan/runtime/notify/channels';
 import type { App, Actor } from '../app.server.ts';
 import { auditAs } from '../audit/audit.server.ts';
 import { newId } from '../ids.server.ts';
 import { notFound, parseInput } from '../errors.server.ts';
 import type { Position } from '../../shared/domain.ts';
 import type { Db } from '../db/database.server.ts';
+import { queueDeliveries } from '../notify/deliveries.server.ts';
 
 export interface NotificationOutput {
   id: string;
@@ -104,16 +108,29 @@ export async function recipientsOf(app: App, tenantId: string, group: RecipientG
 
 const INSERT_CHUNK = 500;
 
-/** Writes one notice per recipient; a repeated `sourceKey` (a retried job) adds nothing. */
-export async function sendNotifications(app: App, input: NotificationInput): Promise<number> {
-  if (!input.userIds.length) return 0;
-  return app.db.transaction((tx) => insertNotifications(app, tx, input));
+/**
+ * Writes one notice per recipient and queues the deliveries of its other channels, then (after
+ * commit) kicks the delivery worker; a repeated `sourceKey` (a retried job) adds nothing.
+ */
+export async function sendNotifications(app: App, input: NotificationInput): Promise<NotificationsWritten> {
+  if (!input.userIds.length) return { notices: 0, deliveries: 0 };
+  const written = await app.db.transaction((tx) => insertNotifications(app, tx, input));
+  if (written.deliveries) app.deliveries.kick();
+  return written;
 }
 
-export interface NotificationInput { tenantId: string; userIds: readonly string[]; title: string; body?: string | null; link?: string | null; sourceKey: string }
+export interface NotificationInput {
+  tenantId: string; userIds: readonly string[]; title: string; body?: string | null; link?: string | null; sourceKey: string;
+  /** 1–4 (一级～四级) for the channels that show it; the in-app notice does not. */
+  severity?: number | null;
+  /** Channels beyond the in-app notice (already checked when the definition was published). */
+  channels?: readonly ChannelUse[];
+}
 
-/** sendNotifications inside the caller's transaction (alarm notices commit with the alarm). */
-export async function insertNotifications(app: App, tx: Db, input: NotificationInput): Promise<number> {
+export interface NotificationsWritten { notices: number; deliveries: number }
+
+/** sendNotifications inside the caller's transaction (alarm notices commit with the alarm); the caller kicks `app.deliveries` after commit. */
+export async function insertNotifications(app: App, tx: Db, input: NotificationInput): Promise<NotificationsWritten> {
   const n = app.db.t.notifications;
   const now = app.now();
   let written = 0;
@@ -124,5 +141,9 @@ export async function insertNotifications(app: App, tx: Db, input: NotificationI
     }))).onConflictDoNothing().returning({ id: n.id });
     written += rows.length;
   }
-  return written;
+  const deliveries = await queueDeliveries(app, tx, {
+    tenantId: input.tenantId, sourceKey: input.sourceKey, userIds: input.userIds, title: input.title, body: input.body ?? null, link: input.link ?? null,
+    severity: input.severity ?? null, channels: input.channels ?? [],
+  });
+  return { notices: written, deliveries };
 }

@@ -147,6 +147,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       server.closeAllConnections();
       await closed;
       await app.plugins.stop();
+      await app.deliveries.stop();
       await app.telemetry.close();
       if (usePg && db.raw.kind === 'postgres') await db.raw.pool.query(`DROP SCHEMA ${schema} CASCADE`);
       await db.close();

@@ -3,23 +3,28 @@
  * the 督办 notice when a case passes its handling deadline. Title and body are expressions of the
  * one expression language over the instance's variables; recipients are groups of roles or
  * positions, optionally within organisations an expression names (e.g. the case's responsible
- * unit). Runs after the step committed, at least once: the job id makes a retry add nothing.
+ * unit). `channels` adds transports plugins register (`sms`, `wecom`) to the in-app notice, which
+ * is always written; their deliveries are queued with the notices and sent after commit. Runs after
+ * the step committed, at least once: the job id makes a retry add nothing — no second notice, no
+ * second delivery. A channel no plugin provides is refused when the process is published.
  *
  * @example
  * <serviceTask id="notifyOverdue" tg:type="notify">
  *   <extensionElements><tg:config>{ "title": "CONCAT(\"案件 \", caseNumber, \" 已超期\")",
  *     "to": [{ "roles": ["leader"] }, { "roles": ["handler"], "organisations": "responsibleUnitId" }],
- *     "link": "case" }</tg:config></extensionElements>
+ *     "link": "case", "channels": ["inApp", "sms"], "severity": 2 }</tg:config></extensionElements>
  * </serviceTask>
  */
 import { z } from 'zod';
 import { checkExpression, evaluate } from '@tongguan/runtime/expr/index';
 import type { JsonValue } from '@tongguan/runtime/bpmn/engine/contract';
+import { externalChannels, notifyChannelsSchema } from '@tongguan/runtime/notify/channels';
 import type { App } from '../app.server.ts';
 import { POSITIONS } from '../../shared/domain.ts';
 import { recipientsOf, sendNotifications } from '../services/notifications.server.ts';
 import { loadWorkingCalendar } from '../services/calendar.server.ts';
 import { getParameterValue } from '../services/parameters.server.ts';
+import { channelIssues } from '../notify/channels.server.ts';
 import type { ServiceTaskHandler } from './service-tasks.server.ts';
 
 const expression = z.string().min(1).max(1000).superRefine((source, ctx) => {
@@ -38,6 +43,10 @@ const notifyConfig = z.object({
   }).refine((g) => Boolean(g.roles?.length || g.positions?.length), { message: 'a recipient group names roles or positions' })).min(1).max(10),
   /** The page the notice opens: the instance's case, or the instance itself. */
   link: z.enum(['case', 'instance']).default('instance'),
+  /** Channels beyond the in-app notice (always sent), e.g. `["inApp", "sms"]`. */
+  channels: notifyChannelsSchema.optional(),
+  /** 一级～四级, for channels that show a level (an SMS template's, a WeCom message's colour). */
+  severity: z.int().min(1).max(4).optional(),
 }).strict();
 type NotifyConfig = z.infer<typeof notifyConfig>;
 
@@ -49,6 +58,7 @@ export function notifyHandler(app: App): ServiceTaskHandler<NotifyConfig> {
     type: 'notify',
     description: '站内通知：按角色/岗位（可限定机构）通知相关人员',
     configSchema: notifyConfig,
+    publishIssues: (config, locale) => channelIssues(app.notifyTransports, config.channels, locale, ['channels']),
     async run({ jobId, tenantId, instanceId, config, variables }): Promise<JsonValue | undefined> {
       const vars = variables as Record<string, never>;
       // The app's clock and the city's calendar, as everywhere else an expression is evaluated.
@@ -65,8 +75,9 @@ export function notifyHandler(app: App): ServiceTaskHandler<NotifyConfig> {
         title: text(evaluate(config.title, vars, context)).slice(0, 200),
         body: config.body === undefined ? null : text(evaluate(config.body, vars, context)).slice(0, 2000),
         link: config.link === 'case' && caseId ? `/cases/${caseId}` : `/processes/${instanceId}`,
+        severity: config.severity ?? null, channels: externalChannels(config.channels),
       });
-      return sent;
+      return sent.notices;
     },
   };
 }

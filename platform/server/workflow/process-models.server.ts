@@ -7,7 +7,7 @@ import { parseBpmn } from '@tongguan/runtime/bpmn/parse/index';
 import type { ProcessModel } from '@tongguan/runtime/bpmn/model';
 import { z } from 'zod';
 import type { App } from '../app.server.ts';
-import { AppError } from '../errors.server.ts';
+import { AppError, localizeIssues } from '../errors.server.ts';
 import type { Locale } from '../../shared/i18n/index.ts';
 import type { ServiceTaskRegistry } from './service-tasks.server.ts';
 
@@ -50,15 +50,17 @@ export async function compileProcess(
   return { model, problems: result.warnings };
 }
 
-/** Each service task's `<tg:config>` must satisfy its handler's schema. */
+/** Each service task's `<tg:config>` must satisfy its handler's schema and its publish checks (e.g. registered notification channels). */
 function checkServiceConfigs(model: ProcessModel, serviceTasks: ServiceTaskRegistry, locale: Locale): ProcessProblem[] {
   const problems: ProcessProblem[] = [];
   for (const node of model.nodes.values()) {
     if (node.kind !== 'serviceTask' && node.kind !== 'sendTask' && node.kind !== 'businessRuleTask') continue;
     const handler = serviceTasks.get(node.serviceType);
     const parsed = handler?.configSchema.safeParse(node.config);
-    if (!parsed || parsed.success) continue;
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ');
+    if (!handler || !parsed) continue;
+    const issues = parsed.success ? handler.publishIssues?.(parsed.data, locale) ?? [] : parsed.error.issues;
+    if (!issues.length) continue;
+    const detail = localizeIssues(issues, locale).map((i) => `${i.field === '(body)' ? '(config)' : i.field}: ${i.message}`).join('; ');
     problems.push({
       code: 'serviceTask.configInvalid', elementId: node.id, severity: 'error',
       message: locale === 'en' ? `Service task "${node.id}" has an invalid tg:config for type ${node.serviceType}: ${detail}` : `服务任务「${node.id}」的 tg:config 不符合类型 ${node.serviceType} 的要求：${detail}`,

@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import type { JsonValue } from '@tongguan/runtime/bpmn/engine/contract';
+import type { Locale } from '../../shared/i18n/index.ts';
 
 export interface ServiceTaskInput<C> {
   readonly jobId: string;
@@ -24,6 +25,12 @@ export interface ServiceTaskHandler<C = unknown> {
   readonly description: string;
   /** Validates `<tg:config>` when a process is published. */
   readonly configSchema: z.ZodType<C>;
+  /**
+   * Checks of a valid config against the deployment (the notification channels registered), run
+   * when a process is published and not when a job runs: what changed since publishing is the
+   * handler's to deal with, not a reason to fail the task.
+   */
+  readonly publishIssues?: (config: C, locale: Locale) => z.core.$ZodIssue[];
   /** Returns the value stored in the task's `tg:resultVariable`; throw `BpmnError` for a modelled business error. */
   run(input: ServiceTaskInput<C>): Promise<JsonValue | undefined>;
 }

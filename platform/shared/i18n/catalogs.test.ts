@@ -3,6 +3,7 @@ import { zhCN } from './zh-CN.ts';
 import { en } from './en.ts';
 import { negotiateLocale, translate } from './index.ts';
 import { ALARM_VALIDATION_MESSAGES } from '@tongguan/runtime/alarms/definition';
+import { NOTIFY_VALIDATION_MESSAGES } from '@tongguan/runtime/notify/channels';
 
 function keys(node: unknown, prefix = ''): string[] {
   if (typeof node === 'string') return [prefix];
@@ -20,8 +21,8 @@ describe('i18n catalogs', () => {
     }
   });
 
-  it('given the validation keys the alarm rule schema introduces, when looked up, then both catalogs carry the texts it ships', () => {
-    for (const [key, texts] of Object.entries(ALARM_VALIDATION_MESSAGES)) {
+  it('given the validation keys the alarm rule and channel schemas introduce, when looked up, then both catalogs carry the texts they ship', () => {
+    for (const [key, texts] of Object.entries({ ...ALARM_VALIDATION_MESSAGES, ...NOTIFY_VALIDATION_MESSAGES })) {
       expect(translate('zh-CN', `validation.${key}`), key).toBe(texts['zh-CN']);
       expect(translate('en', `validation.${key}`), key).toBe(texts.en);
     }

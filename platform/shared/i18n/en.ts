@@ -298,7 +298,7 @@ export const en: Shape<typeof zhCN> = {
     plugins: {
       title: 'Plugins', id: 'Plugin', version: 'Version', kind: 'Kind', source: 'Source', status: 'Status', error: 'Reason', registered: 'Registered',
       statuses: { active: 'Active', failed: 'Failed to load', disabled: 'Disabled' },
-      serviceTasks: 'Service tasks', protocols: 'Device protocols', endpoints: 'Endpoints', jobs: 'Jobs', functions: 'Expression functions',
+      serviceTasks: 'Service tasks', protocols: 'Device protocols', endpoints: 'Endpoints', jobs: 'Jobs', functions: 'Expression functions', transports: 'Notification channels',
       faults: 'Faults', lastError: 'Last error', none: 'None',
       hint: 'Plugins come from the plugins/ folder and the packages named in PLUGINS; a plugin that fails to load does not stop the platform; restart after fixing it.',
     },
@@ -545,6 +545,7 @@ export const en: Shape<typeof zhCN> = {
     alarmBundleJson: 'the file is not valid JSON',
     alarmBundleFormat: 'not an alarm rule export (format must be tongguan.alarmRules)',
     alarmBundleVersion: 'unsupported export version (must be 1)',
+    alarmChannelsWithoutRoles: 'channels need notifyRoles: without people to notify nothing is sent',
     alarmBundleEmpty: 'the export holds no alarm rules',
     unknownAlarmScope: 'the rule watches nothing that exists: no published device type of that key, no device or facility of that code, or no device type installed on that facility type',
     unknownProcess: 'no published process of that key',
@@ -554,6 +555,10 @@ export const en: Shape<typeof zhCN> = {
     alarmStale: 'the alarm was changed meanwhile (by someone or by the system); reload and try again',
     alarmProcessRunning: 'the alarm\'s handling process is still running; it is resolved when the process ends',
     tooManyThresholds: 'at most 50 thresholds',
+    channelId: 'a channel id starts with a lower-case letter and holds letters, digits, _ and - (at most 32)',
+    duplicateChannel: 'the channel is listed twice',
+    unknownChannel: 'unknown notification channel "{channel}"; available: {available} (SMS, WeCom and others come from the notify plugin, as configured)',
+    channelNoOptions: 'this notification channel takes no options',
   },
   passwordPolicy: {
     tooShort: 'at least {min} characters',

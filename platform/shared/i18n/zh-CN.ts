@@ -294,7 +294,7 @@ export const zhCN = {
     plugins: {
       title: '插件管理', id: '插件', version: '版本', kind: '类型', source: '来源', status: '状态', error: '原因', registered: '注册内容',
       statuses: { active: '已启用', failed: '加载失败', disabled: '已停用' },
-      serviceTasks: '服务任务', protocols: '设备协议', endpoints: '接口', jobs: '定时任务', functions: '表达式函数',
+      serviceTasks: '服务任务', protocols: '设备协议', endpoints: '接口', jobs: '定时任务', functions: '表达式函数', transports: '通知渠道',
       faults: '运行错误', lastError: '最近错误', none: '无',
       hint: '插件来自 plugins/ 目录与 PLUGINS 配置的软件包；加载失败的插件不影响平台运行，修正后重启生效。',
     },
@@ -541,6 +541,7 @@ export const zhCN = {
     alarmBundleJson: '文件不是有效的 JSON',
     alarmBundleFormat: '不是报警规则导出文件（format 应为 tongguan.alarmRules）',
     alarmBundleVersion: '导出文件版本不受支持（应为 1）',
+    alarmChannelsWithoutRoles: '通知渠道须与通知角色（notifyRoles）一起设置：没有通知对象就不会发送',
     alarmBundleEmpty: '导出文件中没有报警规则',
     unknownAlarmScope: '报警规则的适用对象不存在：没有已发布的该设备类型，或没有该编码的设备/设施，或没有设备类型可安装在该类设施上',
     unknownProcess: '没有已发布的该流程',
@@ -550,6 +551,10 @@ export const zhCN = {
     alarmStale: '报警已被他人或系统处理，请刷新后重试',
     alarmProcessRunning: '报警的处置流程仍在进行，流程结束时自动解除',
     tooManyThresholds: '阈值最多 50 个',
+    channelId: '通知渠道标识须以小写字母开头，只含字母、数字、_ 和 -，最长 32 个字符',
+    duplicateChannel: '通知渠道重复',
+    unknownChannel: '未知的通知渠道「{channel}」，可用渠道：{available}（短信、企业微信等渠道由 notify 插件按配置提供）',
+    channelNoOptions: '该通知渠道没有可设置的选项',
   },
   passwordPolicy: {
     tooShort: '长度至少 {min} 位',

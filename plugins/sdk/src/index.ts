@@ -84,6 +84,19 @@ export interface PluginServices {
   readonly entities: { facilities(tenantId: string): Promise<FacilitySummary[]>; devices(tenantId: string): Promise<DeviceSummary[]> };
   /** Starts the latest published version of a process (as the system, audited). */
   readonly processes: { start(tenantId: string, processKey: string, input: { businessKey?: string; variables?: Record<string, JsonValue> }): Promise<{ instanceId: string }> };
+  /**
+   * Messages to this plugin's instances in every app process of the deployment. With
+   * `WEB_CONCURRENCY` > 1 an endpoint may be served by one process while the plugin's jobs and
+   * protocols run in another (the leader): in-memory state an endpoint changes goes through here.
+   * `publish` delivers to this process's subscribers at once (synchronously) and to the other
+   * processes right after; not durable — what must survive a restart belongs in the platform.
+   */
+  readonly peers: PluginPeers;
+}
+
+export interface PluginPeers {
+  publish(topic: string, payload: JsonValue): void;
+  subscribe(topic: string, handler: (payload: JsonValue) => void): void;
 }
 
 // ---- what a plugin registers -------------------------------------------------------------------
@@ -205,6 +218,67 @@ export interface ExpressionFunction {
   readonly evaluate: (args: readonly unknown[]) => unknown;
 }
 
+// ---- notification transports ------------------------------------------------------------------
+
+/** A notice as a transport sends it; the in-app notice of the same people was committed before. */
+export interface NotifyMessage {
+  /** Unique per notice and channel, the same on every retry: send it as the request's idempotency key. */
+  readonly id: string;
+  readonly tenantId: string;
+  readonly title: string;
+  readonly body: string | null;
+  /** A page of the platform, relative (`/alarms/…`); prefix it with the deployment's public address. */
+  readonly link: string | null;
+  /** 1–4 for 一级～四级 (1 most severe); null for a notice without a level. */
+  readonly severity: 1 | 2 | 3 | 4 | null;
+  /** What decided to notify: a service-task job id, or `alarm:<alarm id>:<event seq>`. */
+  readonly sourceKey: string;
+}
+
+/** A person to tell, as the people register (用户管理) holds them; contact fields are null where not recorded. */
+export interface NotifyRecipient {
+  readonly userId: string;
+  /** The login name; WeCom 应用消息 uses it as the WeCom userid (the accounts must match). */
+  readonly username: string;
+  readonly displayName: string;
+  /** The mobile number as recorded (e.g. `13805310001`, `+86 138 0531 0001`). */
+  readonly phone: string | null;
+  readonly email: string | null;
+}
+
+/** What a transport reports: how many recipients the far side accepted, and how many it could not address (no phone…). */
+export interface NotifyOutcome {
+  readonly accepted: number;
+  readonly skipped?: number;
+}
+
+/**
+ * A channel beyond the in-app notice (SMS, WeCom, a pager…). The platform calls `send` after the
+ * notice committed, from an outbox, at least once: a failure (throw) is counted against the
+ * plugin, recorded on the delivery and retried with backoff (five attempts); the in-app notice is
+ * never affected. A crash after the far side accepted repeats the call with the same `message.id`.
+ * `configSchema` validates the options a definition may give the channel
+ * (`{"id": "sms", "config": {"template": "SMS_0042"}}`), checked when it is published.
+ *
+ * @example
+ * ctx.registerNotifyTransport({
+ *   id: 'pager', name: '寻呼', configSchema: z.object({ priority: z.enum(['high', 'normal']).default('normal') }).strict(),
+ *   async send(message, recipients, options) {
+ *     const res = await fetch(url, { method: 'POST', body: JSON.stringify({ id: message.id, text: message.title, to: recipients.map((r) => r.phone), priority: options.priority }), signal: AbortSignal.timeout(5000) });
+ *     if (!res.ok) throw new Error(`pager gateway answered ${res.status}`);
+ *     return { accepted: recipients.length };
+ *   },
+ * });
+ */
+export interface NotifyTransport<C = unknown> {
+  /** The channel id definitions name: a lower-case letter, then letters, digits, _ or -, at most 32; `inApp` (站内消息) is the platform's own. */
+  readonly id: string;
+  /** zh-CN name shown with the channel. */
+  readonly name: string;
+  readonly configSchema?: z.ZodType<C>;
+  send(message: NotifyMessage, recipients: readonly NotifyRecipient[], config: C): Promise<NotifyOutcome | void>;
+}
+
 export interface PluginContext<C> {
   readonly id: string;
   /** The plugin's configuration, already validated with its `configSchema`. */
@@ -219,6 +293,7 @@ export interface PluginContext<C> {
   registerExpressionFunction(fn: ExpressionFunction): void;
   registerEndpoint(endpoint: PluginEndpoint): void;
   registerJob(job: ScheduledJob): void;
+  registerNotifyTransport<T>(transport: NotifyTransport<T>): void;
 }
 
 export interface PluginDefinition<C = unknown> {

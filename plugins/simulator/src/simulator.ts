@@ -46,6 +46,9 @@ export class Simulator {
 
   constructor(private readonly services: PluginServices, private readonly now: () => Date, private readonly options: SimulatorOptions, private readonly logger: PluginLogger) {
     this.rng = random(options.seed);
+    // Every app process hears of an anomaly: the one running the telemetry job (the cluster's
+    // leader) plays it, whichever process took the request.
+    services.peers.subscribe('anomaly', (payload) => this.record(payload as unknown as ActiveAnomaly & { started: number; ends: number }));
   }
 
   /** Sends what is due now; returns how many messages went to ingestion. */
@@ -81,11 +84,16 @@ export class Simulator {
     const metrics = effect.metrics.filter((m) => device.metrics.some((dm) => dm.key === m));
     if (!metrics.length) throw new AnomalyRefused('noSuchMetric', `device ${deviceCode} (${device.typeKey}) reports none of ${effect.metrics.join(', ')}`);
     const anomaly = { tenantId, deviceCode, kind, metrics, started: at, ends: at + durationMinutes * 60_000, startedAt: new Date(at).toISOString(), endsAt: new Date(at + durationMinutes * 60_000).toISOString() };
-    this.anomalies.set(`${tenantId}\u0000${deviceCode}`, anomaly);
+    this.services.peers.publish('anomaly', { ...anomaly, metrics: [...metrics] });
     await this.services.telemetry.ingest([{ tenantId, deviceCode, ts: this.stamp(`${tenantId}\u0000${deviceCode}`, at), values: this.values(tenantId, device, at) }]);
-    this.nextDue.set(`${tenantId}\u0000${deviceCode}`, at + this.options.anomalyIntervalSeconds * 1000);
     const { started: _s, ends: _e, ...visible } = anomaly;
     return visible;
+  }
+
+  private record(anomaly: ActiveAnomaly & { started: number; ends: number }): void {
+    const key = `${anomaly.tenantId}\u0000${anomaly.deviceCode}`;
+    this.anomalies.set(key, anomaly);
+    this.nextDue.set(key, anomaly.started + this.options.anomalyIntervalSeconds * 1000);
   }
 
   active(tenantId: string): ActiveAnomaly[] {

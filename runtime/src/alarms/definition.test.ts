@@ -125,6 +125,11 @@ describe('alarm rule content', () => {
     expect(issuesOf(result)).toEqual([['actions.startProcess.variables.bad name', '#validation.variableName']]);
   });
 
+  it('given notification channels, when nobody is named to notify, then they are refused rather than sending nothing', () => {
+    expect(issuesOf(parse({ actions: { channels: ['inApp', 'sms'] } }))).toEqual([['actions.channels', '#validation.alarmChannelsWithoutRoles']]);
+    expect(parse({ actions: { notifyRoles: ['drainageDuty'], channels: ['inApp', { id: 'sms', config: { template: 'SMS_1' } }] } }).success).toBe(true);
+  });
+
   it('given minSeverity 2, when asked which alarms start the process, then levels 1 and 2 do, 3 and 4 do not; without it every level does', () => {
     const content = alarmRuleContentSchema.parse(manholeRule);
     expect(([1, 2, 3, 4] as const).map((s) => startsProcess(content, s))).toEqual([true, true, false, false]);

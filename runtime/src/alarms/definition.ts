@@ -32,6 +32,7 @@ import { diagnostic, localize, type LocalizedDiagnostic } from '../expr/errors.t
 import type { Locale } from '../expr/messages.ts';
 import { suggest } from '../expr/suggest.ts';
 import { t, type ExprType } from '../expr/types.ts';
+import { notifyChannelsSchema } from '../notify/channels.ts';
 
 export const ALARM_SEVERITIES = [1, 2, 3, 4] as const;
 export type AlarmSeverity = (typeof ALARM_SEVERITIES)[number];
@@ -58,6 +59,7 @@ export const ALARM_VALIDATION_MESSAGES = {
   alarmBundleJson: { 'zh-CN': '文件不是有效的 JSON', en: 'the file is not valid JSON' },
   alarmBundleFormat: { 'zh-CN': '不是报警规则导出文件（format 应为 tongguan.alarmRules）', en: 'not an alarm rule export (format must be tongguan.alarmRules)' },
   alarmBundleVersion: { 'zh-CN': '导出文件版本不受支持（应为 1）', en: 'unsupported export version (must be 1)' },
+  alarmChannelsWithoutRoles: { 'zh-CN': '通知渠道须与通知角色（notifyRoles）一起设置：没有通知对象就不会发送', en: 'channels need notifyRoles: without people to notify nothing is sent' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 const MAX_CONDITIONS = 32;
@@ -120,6 +122,8 @@ export const alarmRuleContentSchema = z.object({
   }).optional(),
   actions: z.object({
     notifyRoles: z.array(z.string().min(1).max(100)).max(20).optional(),
+    /** Where the notices to notifyRoles go besides 站内消息 (always sent): transports plugins register, e.g. `["inApp", "sms"]`. */
+    channels: notifyChannelsSchema.optional(),
     remindEveryMinutes: z.int().min(1).max(WEEK_MINUTES).optional(),
     startProcess: z.object({
       processKey: definitionKey,
@@ -147,6 +151,7 @@ export const alarmRuleContentSchema = z.object({
     walk(level.condition, ['levels', i, 'condition'], 1);
   });
   if (count > MAX_CONDITIONS) ctx.addIssue({ code: 'custom', message: '#validation.alarmTooManyConditions', path: ['levels'] });
+  if (content.actions.channels?.length && !content.actions.notifyRoles?.length) ctx.addIssue({ code: 'custom', message: '#validation.alarmChannelsWithoutRoles', path: ['actions', 'channels'] });
   for (const name of Object.keys(content.actions.startProcess?.variables ?? {})) {
     if (!VARIABLE_NAME.test(name)) ctx.addIssue({ code: 'custom', message: '#validation.variableName', path: ['actions', 'startProcess', 'variables', name] });
   }

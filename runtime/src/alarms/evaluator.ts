@@ -3,7 +3,9 @@
  * state of one rule × source (a device code, or a facility code at facility scope) and returns
  * the events it causes; `evaluateTick` does the same for the passing of time (offline, duration
  * and clear-after timers, reminders, a schedule coming on duty). The state is plain JSON — the
- * platform persists it per rule × source, so evaluation survives restarts — and is never mutated.
+ * platform persists it per rule × source, so evaluation survives restarts — and is never mutated
+ * by those two; `foldReading` is the same fold in place, on a rule compiled once per environment
+ * (`compileAlarmRule`), for callers that own their states (the platform's batches, benchmarks).
  *
  * Semantics, in the order they apply:
  * - Truth is three-valued. A condition whose expression names a metric the reading lacks is
@@ -38,7 +40,7 @@ import type { ExprValue } from '../expr/values.ts';
 import type { AlarmCondition, AlarmEnvironment, AlarmRuleContent, AlarmSchedule, AlarmSeverity } from './definition.ts';
 import { MAX_RATE_SAMPLES, prepareAlarmState, type AlarmState, type ConditionMemory, type Truth } from './state.ts';
 
-export { MAX_RATE_SAMPLES, alarmStateSchema, initialAlarmState, ruleFingerprint, type AlarmState, type ConditionMemory, type Truth } from './state.ts';
+export { MAX_RATE_SAMPLES, adoptAlarmState, alarmStateSchema, initialAlarmState, ruleFingerprint, type AlarmState, type ConditionMemory, type Truth } from './state.ts';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -185,105 +187,206 @@ function combine(op: 'and' | 'or', parts: readonly Outcome[]): Outcome {
   return { truth: kleene(op, parts.map((p) => p.truth)), hold: kleene(op, parts.map((p) => p.hold)), value: valued?.value ?? null };
 }
 
-class ReadingRun {
-  readonly errors: { path: string; diagnostic: Diagnostic }[] = [];
+// ---------------------------------------------------------------------------------------------
+// A rule compiled for one environment: expressions compiled, paths spelled and the metrics it
+// reads listed once, so folding a reading allocates little and looks nothing up by text.
+
+interface CompiledExpr {
+  readonly path: string;
+  readonly compiled: CompiledExpression | null;
+  /** Why it does not compile (the condition is then always unknown). */
+  readonly diagnostic: Diagnostic | null;
+  /** The environment's metrics it names, in source order. */
+  readonly metrics: readonly string[];
+}
+
+type CompiledCondition =
+  | { readonly type: 'simple'; readonly path: string; readonly expr: CompiledExpr }
+  | { readonly type: 'duration'; readonly path: string; readonly expr: CompiledExpr; readonly ms: number }
+  | { readonly type: 'repeat'; readonly path: string; readonly expr: CompiledExpr; readonly windowMs: number; readonly count: number }
+  | { readonly type: 'rate'; readonly path: string; readonly metric: string; readonly known: boolean; readonly windowMs: number; readonly change: number }
+  | { readonly type: 'offline' }
+  | { readonly type: 'composite'; readonly op: 'and' | 'or'; readonly parts: readonly CompiledCondition[] };
+
+/** `compileAlarmRule`'s result: what `foldReading` evaluates. */
+export interface CompiledAlarmRule {
+  readonly rule: AlarmRuleContent;
+  readonly environment: AlarmEnvironment;
+  readonly levels: readonly { readonly severity: AlarmSeverity; readonly condition: CompiledCondition }[];
+  readonly clear: CompiledExpr | undefined;
+  /** The metrics its expressions name: the only reading values it turns into variables. */
+  readonly metrics: readonly { readonly key: string; readonly flag: boolean }[];
+}
+
+function compileExpr(source: string, path: string, environment: AlarmEnvironment, named: Set<string>): CompiledExpr {
+  try {
+    const compiled = compileCache.get(source, { environment: environment.condition, expectedType: t.boolean });
+    const metrics = metricsOf(compiled, environment);
+    for (const metric of metrics) named.add(metric);
+    return { path, compiled, diagnostic: null, metrics };
+  } catch (error) {
+    if (!(error instanceof ExprError)) throw error;
+    return { path, compiled: null, diagnostic: error.toDiagnostic(), metrics: [] };
+  }
+}
+
+function compileCondition(condition: AlarmCondition, path: string, environment: AlarmEnvironment, named: Set<string>): CompiledCondition {
+  switch (condition.type) {
+    case 'simple':
+      return { type: 'simple', path, expr: compileExpr(condition.expr, `${path}.expr`, environment, named) };
+    case 'duration':
+      return { type: 'duration', path, expr: compileExpr(condition.expr, `${path}.expr`, environment, named), ms: condition.minutes * MINUTE };
+    case 'repeat':
+      return { type: 'repeat', path, expr: compileExpr(condition.expr, `${path}.expr`, environment, named), windowMs: condition.windowMinutes * MINUTE, count: condition.count };
+    case 'rate':
+      return { type: 'rate', path, metric: condition.metric, known: environment.metrics.has(condition.metric), windowMs: condition.windowMinutes * MINUTE, change: condition.change };
+    case 'offline':
+      return { type: 'offline' };
+    case 'composite':
+      return { type: 'composite', op: condition.op, parts: condition.conditions.map((child, i) => compileCondition(child, `${path}.conditions[${i}]`, environment, named)) };
+  }
+}
+
+const compiledRules = new WeakMap<AlarmEnvironment, WeakMap<AlarmRuleContent, CompiledAlarmRule>>();
+
+/** The rule compiled for an environment; cached per (environment, rule content) object. */
+export function compileAlarmRule(rule: AlarmRuleContent, environment: AlarmEnvironment): CompiledAlarmRule {
+  let byRule = compiledRules.get(environment);
+  if (byRule === undefined) compiledRules.set(environment, (byRule = new WeakMap()));
+  const known = byRule.get(rule);
+  if (known !== undefined) return known;
+  const named = new Set<string>();
+  const levels = rule.levels.map((level, i) => ({ severity: level.severity, condition: compileCondition(level.condition, `levels[${i}].condition`, environment, named) }));
+  const clear = rule.clear?.expr !== undefined ? compileExpr(rule.clear.expr, 'clear.expr', environment, named) : undefined;
+  const compiled: CompiledAlarmRule = {
+    rule, environment, levels, clear,
+    metrics: [...named].map((key) => ({ key, flag: environment.metrics.get(key)?.flag === true })),
+  };
+  byRule.set(rule, compiled);
+  return compiled;
+}
+
+type ErrorSink = { path: string; diagnostic: Diagnostic }[];
+
+/** One reading meeting one rule; also the expressions' clock (the reading's time), so nothing else is allocated for it. */
+class Fold implements EvaluationContext {
   /** The rule's metrics present in this reading. */
   readonly seen: Record<string, number | boolean> = {};
+  readonly timeZone = DEFAULT_TIME_ZONE;
   private readonly variables: Record<string, unknown>;
-  private readonly context: EvaluationContext;
 
   constructor(
     private readonly state: AlarmState,
     private readonly reading: AlarmReading,
-    private readonly environment: AlarmEnvironment,
     /** Newer than every reading seen: stateful conditions and memory move only then. */
-    private readonly fresh: boolean,
+    readonly fresh: boolean,
+    metrics: CompiledAlarmRule['metrics'],
+    private readonly errors: ErrorSink | undefined,
   ) {
-    this.variables = readingVariables(reading, environment);
-    const at = new Date(reading.ts);
-    this.context = { now: () => at, timeZone: DEFAULT_TIME_ZONE };
+    // Metric values as expressions see them: flags boolean, the rest numbers; the reserved names win.
+    const variables: Record<string, unknown> = {};
+    const values = reading.values;
+    for (let i = 0; i < metrics.length; i++) {
+      const { key, flag } = metrics[i]!;
+      const raw = values[key];
+      const n = numeric(raw);
+      if (n !== undefined) variables[key] = flag ? (typeof raw === 'boolean' ? raw : n !== 0) : n;
+    }
+    variables.attributes = reading.attributes ?? {};
+    variables.threshold = reading.threshold ?? {};
+    this.variables = variables;
+  }
+
+  now(): Date {
+    return new Date(this.reading.ts);
   }
 
   private memory(path: string): ConditionMemory {
     return (this.state.conditions[path] ??= { last: null, value: null });
   }
 
-  expression(source: string, path: string): Outcome {
-    let compiled: CompiledExpression;
-    try {
-      compiled = compileCache.get(source, { environment: this.environment.condition, expectedType: t.boolean });
-    } catch (error) {
-      if (!(error instanceof ExprError)) throw error;
-      this.errors.push({ path, diagnostic: error.toDiagnostic() });
-      return UNKNOWN;
-    }
-    const metrics = metricsOf(compiled, this.environment);
-    for (const metric of metrics) {
-      const value = this.variables[metric] as number | boolean | undefined;
+  private fail(path: string, diagnostic: Diagnostic): Outcome {
+    this.errors?.push({ path, diagnostic });
+    return UNKNOWN;
+  }
+
+  expression(expr: CompiledExpr): Outcome {
+    const { compiled, metrics } = expr;
+    if (compiled === null) return this.fail(expr.path, expr.diagnostic!);
+    const variables = this.variables;
+    for (let i = 0; i < metrics.length; i++) {
+      const metric = metrics[i]!;
+      const value = variables[metric] as number | boolean | undefined;
       if (value === undefined) return UNKNOWN;
       this.seen[metric] = value;
     }
-    const first = metrics.length > 0 ? numeric(this.variables[metrics[0]!]) ?? null : null;
+    const first = metrics.length > 0 ? numeric(variables[metrics[0]!]) ?? null : null;
     let result: ExprValue;
     try {
-      result = compiled.evaluate(this.variables, this.context);
+      result = compiled.evaluate(variables, this);
     } catch (error) {
       if (!(error instanceof ExprError)) throw error;
-      this.errors.push({ path, diagnostic: error.toDiagnostic() });
-      return UNKNOWN;
+      return this.fail(expr.path, error.toDiagnostic());
     }
     return outcome(result === true, first);
   }
 
-  condition(condition: AlarmCondition, path: string): Outcome {
+  condition(condition: CompiledCondition): Outcome {
     const ts = this.reading.ts;
     switch (condition.type) {
       case 'simple': {
-        const result = this.expression(condition.expr, `${path}.expr`);
-        if (this.fresh && result.truth !== null) Object.assign(this.memory(path), { last: result.truth, value: result.value });
+        const result = this.expression(condition.expr);
+        if (this.fresh && result.truth !== null) {
+          const memory = this.memory(condition.path);
+          memory.last = result.truth;
+          memory.value = result.value;
+        }
         return result;
       }
       case 'duration': {
         if (!this.fresh) return UNKNOWN;
-        const result = this.expression(condition.expr, `${path}.expr`);
+        const result = this.expression(condition.expr);
         if (result.truth === null) return UNKNOWN;
-        const memory = this.memory(path);
+        const memory = this.memory(condition.path);
         memory.since = result.truth ? (memory.since ?? ts) : null;
-        Object.assign(memory, { last: result.truth, value: result.value });
-        return outcome(memory.since !== null && ts - memory.since >= condition.minutes * MINUTE, result.value, result.truth);
+        memory.last = result.truth;
+        memory.value = result.value;
+        return outcome(memory.since !== null && ts - memory.since >= condition.ms, result.value, result.truth);
       }
       case 'repeat': {
         if (!this.fresh) return UNKNOWN;
-        const result = this.expression(condition.expr, `${path}.expr`);
+        const result = this.expression(condition.expr);
         if (result.truth === null) return UNKNOWN;
-        const memory = this.memory(path);
-        const hits = (memory.hits ?? []).filter((hit) => hit >= ts - condition.windowMinutes * MINUTE);
+        const memory = this.memory(condition.path);
+        const hits = (memory.hits ?? []).filter((hit) => hit >= ts - condition.windowMs);
         if (result.truth) hits.push(ts);
         memory.hits = hits.slice(-condition.count);
-        Object.assign(memory, { last: result.truth, value: result.value });
+        memory.last = result.truth;
+        memory.value = result.value;
         return outcome(memory.hits.length >= condition.count, result.value);
       }
       case 'rate': {
         const value = numeric(this.reading.values[condition.metric]);
-        if (!this.fresh || value === undefined || !this.environment.metrics.has(condition.metric)) return UNKNOWN;
+        if (!this.fresh || value === undefined || !condition.known) return UNKNOWN;
         this.seen[condition.metric] = value;
-        const memory = this.memory(path);
+        const memory = this.memory(condition.path);
         const drop = condition.change < 0;
-        const samples = (memory.samples ?? []).filter(([at]) => at >= ts - condition.windowMinutes * MINUTE);
+        const samples = (memory.samples ?? []).filter(([at]) => at >= ts - condition.windowMs);
         const extreme = samples[0];
         const change = extreme === undefined ? undefined : value - extreme[1];
         const holds = change !== undefined && (drop ? change <= condition.change : change >= condition.change);
         // Keep only samples that can still be the extreme: one followed by a higher (drop) or lower (rise) value never can.
         while (samples.length > 0 && (drop ? samples[samples.length - 1]![1] <= value : samples[samples.length - 1]![1] >= value)) samples.pop();
         samples.push([ts, value]);
-        memory.samples = samples.slice(-MAX_RATE_SAMPLES);
-        Object.assign(memory, { last: holds, value });
+        memory.samples = samples.length > MAX_RATE_SAMPLES ? samples.slice(-MAX_RATE_SAMPLES) : samples;
+        memory.last = holds;
+        memory.value = value;
         return outcome(holds, value);
       }
       case 'offline':
         return outcome(false, null);
       case 'composite':
-        return combine(condition.op, condition.conditions.map((child, i) => this.condition(child, `${path}.conditions[${i}]`)));
+        return combine(condition.op, condition.parts.map((child) => this.condition(child)));
     }
   }
 }
@@ -310,43 +413,53 @@ function tickCondition(condition: AlarmCondition, path: string, state: AlarmStat
   }
 }
 
-interface LevelOutcome extends Outcome {
-  readonly severity: AlarmSeverity;
-}
-
 /** True when no level holds and the explicit clear condition (if any) is true; false when something says otherwise. */
-function clearCriterion(rule: AlarmRuleContent, levels: readonly LevelOutcome[], clearTruth: Truth): Truth {
-  if (levels.some((l) => l.hold === true)) return false;
+function clearCriterion(rule: AlarmRuleContent, levels: readonly Outcome[], clearTruth: Truth): Truth {
+  let unknown = false;
+  for (let i = 0; i < levels.length; i++) {
+    const hold = levels[i]!.hold;
+    if (hold === true) return false;
+    if (hold === null) unknown = true;
+  }
   if (rule.clear?.expr !== undefined && clearTruth === false) return false;
-  if (levels.some((l) => l.hold === null)) return null;
+  if (unknown) return null;
   return rule.clear?.expr !== undefined ? clearTruth : true;
 }
 
+/** `levels[i]` is the outcome of `rule.levels[i]`. */
 function decide(
-  rule: AlarmRuleContent, state: AlarmState, levels: readonly LevelOutcome[], clearTruth: Truth,
-  at: number, mayClear: boolean, values: Readonly<Record<string, number | boolean>>,
-): AlarmEvent[] {
-  const events: AlarmEvent[] = [];
-  const hit = levels.filter((l) => l.truth === true).sort((a, b) => a.severity - b.severity)[0];
+  rule: AlarmRuleContent, state: AlarmState, levels: readonly Outcome[], clearTruth: Truth,
+  at: number, mayClear: boolean, values: Readonly<Record<string, number | boolean>>, events: AlarmEvent[],
+): void {
+  // The most severe level that holds (the first of equals).
+  let hit: Outcome | undefined;
+  let hitSeverity: AlarmSeverity = 4;
+  for (let i = 0; i < levels.length; i++) {
+    const severity = rule.levels[i]!.severity;
+    if (levels[i]!.truth === true && (hit === undefined || severity < hitSeverity)) {
+      hit = levels[i];
+      hitSeverity = severity;
+    }
+  }
   if (state.active === null) {
     if (hit && isOnDuty(rule.schedule, at)) {
-      events.push({ type: 'raise', severity: hit.severity, value: hit.value, values: { ...values }, at });
-      Object.assign(state, { active: { severity: hit.severity, raisedAt: at }, lastRemindAt: at, clearSince: null });
+      events.push({ type: 'raise', severity: hitSeverity, value: hit.value, values: { ...values }, at });
+      Object.assign(state, { active: { severity: hitSeverity, raisedAt: at }, lastRemindAt: at, clearSince: null });
     }
-    return events;
+    return;
   }
-  if (hit && hit.severity < state.active.severity) {
-    events.push({ type: 'escalate', from: state.active.severity, to: hit.severity, value: hit.value, at });
-    Object.assign(state, { active: { ...state.active, severity: hit.severity }, lastRemindAt: at });
+  if (hit && hitSeverity < state.active.severity) {
+    events.push({ type: 'escalate', from: state.active.severity, to: hitSeverity, value: hit.value, at });
+    Object.assign(state, { active: { ...state.active, severity: hitSeverity }, lastRemindAt: at });
   }
-  if (!mayClear) return events;
+  if (!mayClear) return;
   const criterion = clearCriterion(rule, levels, clearTruth);
   if (criterion === true) {
     state.clearSince ??= at;
     if (at - state.clearSince >= (rule.clear?.afterMinutes ?? 0) * MINUTE) {
       events.push({ type: 'clear', severity: state.active.severity, at });
       Object.assign(state, { active: null, clearSince: null, lastRemindAt: null });
-      return events;
+      return;
     }
   } else if (criterion === false) {
     state.clearSince = null;
@@ -356,11 +469,37 @@ function decide(
     events.push({ type: 'remind', severity: state.active.severity, at });
     state.lastRemindAt = at;
   }
-  return events;
+}
+
+const levelScratch: Outcome[] = [];
+
+/**
+ * Folds one reading into a state the caller owns, in place: the fast path for a caller that
+ * evaluates many readings and keeps (or persists) the states itself. `state` must be of this
+ * rule (`adoptAlarmState`); events are appended to `events`, failing expressions to `errors`.
+ */
+export function foldReading(compiled: CompiledAlarmRule, state: AlarmState, reading: AlarmReading, events: AlarmEvent[], errors?: { path: string; diagnostic: Diagnostic }[]): void {
+  const { rule } = compiled;
+  const fresh = state.lastReadingAt === null || reading.ts > state.lastReadingAt;
+  const run = new Fold(state, reading, fresh, compiled.metrics, errors);
+  // One fold at a time (synchronous, never re-entered): the outcomes go in a reused array.
+  const levels = levelScratch;
+  levels.length = 0;
+  for (let i = 0; i < compiled.levels.length; i++) levels.push(run.condition(compiled.levels[i]!.condition));
+  let clearTruth: Truth = true;
+  if (compiled.clear !== undefined) {
+    clearTruth = run.expression(compiled.clear).truth;
+    if (fresh && clearTruth !== null) state.clearLast = clearTruth;
+  }
+  if (fresh) {
+    state.lastReadingAt = reading.ts;
+    Object.assign(state.lastValues, run.seen);
+  }
+  decide(rule, state, levels, clearTruth, reading.ts, fresh, run.seen, events);
 }
 
 /**
- * Folds one reading into the state of a rule × source.
+ * Folds one reading into the state of a rule × source; the given state is left as it was.
  *
  * @example
  * const env = createAlarmEnvironment({ metrics: gasDetector.metrics });
@@ -370,20 +509,10 @@ function decide(
  */
 export function evaluateReading(rule: AlarmRuleContent, state: AlarmState | null | undefined, reading: AlarmReading, context: AlarmEvaluationContext): AlarmEvaluation {
   const next = prepareAlarmState(rule, state);
-  const fresh = next.lastReadingAt === null || reading.ts > next.lastReadingAt;
-  const run = new ReadingRun(next, reading, context.environment, fresh);
-  const levels = rule.levels.map((level, i) => ({ severity: level.severity, ...run.condition(level.condition, `levels[${i}].condition`) }));
-  let clearTruth: Truth = true;
-  if (rule.clear?.expr !== undefined) {
-    clearTruth = run.expression(rule.clear.expr, 'clear.expr').truth;
-    if (fresh && clearTruth !== null) next.clearLast = clearTruth;
-  }
-  if (fresh) {
-    next.lastReadingAt = reading.ts;
-    Object.assign(next.lastValues, run.seen);
-  }
-  const events = decide(rule, next, levels, clearTruth, reading.ts, fresh, run.seen);
-  return { state: next, events, errors: run.errors };
+  const events: AlarmEvent[] = [];
+  const errors: { path: string; diagnostic: Diagnostic }[] = [];
+  foldReading(compileAlarmRule(rule, context.environment), next, reading, events, errors);
+  return { state: next, events, errors };
 }
 
 /**
@@ -394,9 +523,10 @@ export function evaluateReading(rule: AlarmRuleContent, state: AlarmState | null
 export function evaluateTick(rule: AlarmRuleContent, state: AlarmState | null | undefined, now: number, lastSeenAt: number | null): AlarmEvaluation {
   const next = prepareAlarmState(rule, state);
   const seenAt = lastSeenAt === null ? next.lastReadingAt : Math.max(lastSeenAt, next.lastReadingAt ?? lastSeenAt);
-  const levels = rule.levels.map((level, i) => ({ severity: level.severity, ...tickCondition(level.condition, `levels[${i}].condition`, next, now, seenAt) }));
+  const levels = rule.levels.map((level, i) => tickCondition(level.condition, `levels[${i}].condition`, next, now, seenAt));
   const clearTruth = rule.clear?.expr !== undefined ? next.clearLast : true;
-  const events = decide(rule, next, levels, clearTruth, now, true, next.lastValues);
+  const events: AlarmEvent[] = [];
+  decide(rule, next, levels, clearTruth, now, true, next.lastValues, events);
   return { state: next, events, errors: [] };
 }
 

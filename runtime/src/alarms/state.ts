@@ -111,3 +111,11 @@ export function prepareAlarmState(rule: AlarmRuleContent, state: AlarmState | nu
   if (next.fingerprint !== fingerprint) Object.assign(next, { fingerprint, conditions: {}, clearSince: null, clearLast: null });
   return next;
 }
+
+/** The state to fold into in place when the caller owns it: the same object (memory reset if the rule changed), or a fresh one. */
+export function adoptAlarmState(rule: AlarmRuleContent, state: AlarmState | null | undefined): AlarmState {
+  if (!state) return initialAlarmState(rule);
+  const fingerprint = ruleFingerprint(rule);
+  if (state.fingerprint !== fingerprint) Object.assign(state, { fingerprint, conditions: {}, clearSince: null, clearLast: null });
+  return state;
+}

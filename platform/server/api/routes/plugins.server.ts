@@ -14,7 +14,7 @@ import { PluginError } from '@tongguan/plugin-sdk';
 const pluginRecord = z.object({
   id: z.string(), version: z.string(), kind: z.array(z.string()), name: z.string().nullable(), description: z.string().nullable(), source: z.string(),
   status: z.enum(['active', 'failed', 'disabled']), error: z.string().nullable(), errors: z.number().int(), lastError: z.string().nullable(),
-  registered: z.object({ serviceTasks: z.array(z.string()), protocols: z.array(z.string()), endpoints: z.array(z.string()), jobs: z.array(z.string()), functions: z.array(z.string()) }),
+  registered: z.object({ serviceTasks: z.array(z.string()), protocols: z.array(z.string()), endpoints: z.array(z.string()), jobs: z.array(z.string()), functions: z.array(z.string()), transports: z.array(z.string()) }),
 });
 
 export const pluginAdminRoutes = [
