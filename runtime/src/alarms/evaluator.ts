@@ -176,6 +176,16 @@ interface Outcome {
 const UNKNOWN: Outcome = { truth: null, hold: null, value: null };
 const outcome = (truth: Truth, value: number | null, hold: Truth = truth): Outcome => ({ truth, hold, value });
 
+/** An outcome object a compiled expression or condition owns and rewrites on every fold (read before the next fold starts). */
+interface Slot { truth: Truth; hold: Truth; value: number | null }
+const slot = (): Slot => ({ truth: null, hold: null, value: null });
+function fill(out: Slot, truth: Truth, value: number | null, hold: Truth = truth): Outcome {
+  out.truth = truth;
+  out.hold = hold;
+  out.value = value;
+  return out;
+}
+
 function kleene(op: 'and' | 'or', truths: readonly Truth[]): Truth {
   const decisive = op === 'or';
   if (truths.includes(decisive)) return decisive;
@@ -196,15 +206,19 @@ interface CompiledExpr {
   readonly compiled: CompiledExpression | null;
   /** Why it does not compile (the condition is then always unknown). */
   readonly diagnostic: Diagnostic | null;
-  /** The environment's metrics it names, in source order. */
-  readonly metrics: readonly string[];
+  /** The environment's metrics it names, in source order, as indexes into `CompiledAlarmRule.metrics`. */
+  readonly metrics: readonly number[];
+  /** The same metrics as indexes into the environment's reading scratch. */
+  readonly slots: readonly number[];
+  readonly out: Slot;
 }
 
 type CompiledCondition =
   | { readonly type: 'simple'; readonly path: string; readonly expr: CompiledExpr }
-  | { readonly type: 'duration'; readonly path: string; readonly expr: CompiledExpr; readonly ms: number }
-  | { readonly type: 'repeat'; readonly path: string; readonly expr: CompiledExpr; readonly windowMs: number; readonly count: number }
-  | { readonly type: 'rate'; readonly path: string; readonly metric: string; readonly known: boolean; readonly windowMs: number; readonly change: number }
+  | { readonly type: 'duration'; readonly path: string; readonly expr: CompiledExpr; readonly ms: number; readonly out: Slot }
+  | { readonly type: 'repeat'; readonly path: string; readonly expr: CompiledExpr; readonly windowMs: number; readonly count: number; readonly out: Slot }
+  /** `metric` indexes `CompiledAlarmRule.metrics`; -1 when the environment lacks it (always unknown). */
+  | { readonly type: 'rate'; readonly path: string; readonly metric: number; readonly windowMs: number; readonly change: number; readonly out: Slot }
   | { readonly type: 'offline' }
   | { readonly type: 'composite'; readonly op: 'and' | 'or'; readonly parts: readonly CompiledCondition[] };
 
@@ -214,32 +228,99 @@ export interface CompiledAlarmRule {
   readonly environment: AlarmEnvironment;
   readonly levels: readonly { readonly severity: AlarmSeverity; readonly condition: CompiledCondition }[];
   readonly clear: CompiledExpr | undefined;
-  /** The metrics its expressions name: the only reading values it turns into variables. */
-  readonly metrics: readonly { readonly key: string; readonly flag: boolean }[];
+  /** The metrics its expressions and rate conditions name. */
+  readonly metrics: readonly { readonly key: string }[];
+  /** The environment's reading scratch (variables of the reading being folded). */
+  readonly scratch: ReadingScratch;
+  /** Reused by every fold of this rule (folds are synchronous and never re-entered): per metric, what the fold saw of it (as `seen` of raise events and `lastValues`). */
+  readonly seen: (number | boolean | undefined)[];
+  /** Reused likewise: per level, its outcome. */
+  readonly outcomes: Outcome[];
 }
 
-function compileExpr(source: string, path: string, environment: AlarmEnvironment, named: Set<string>): CompiledExpr {
+type MetricIndex = Map<string, number>;
+
+/**
+ * A reading's metric values as expressions see them (flags boolean, the rest numbers, the
+ * reserved names winning), filled once per reading for every rule of an environment: the rules
+ * of a device type fold the same reading one after the other. Keyed on the reading object, so a
+ * reading must not be changed between folds.
+ */
+interface ReadingScratch {
+  readonly keys: readonly string[];
+  readonly flags: readonly boolean[];
+  readonly index: ReadonlyMap<string, number>;
+  readonly variables: Record<string, unknown>;
+  readonly values: (number | boolean | undefined)[];
+  reading: AlarmReading | undefined;
+}
+
+const scratches = new WeakMap<AlarmEnvironment, ReadingScratch>();
+
+function scratchOf(environment: AlarmEnvironment): ReadingScratch {
+  let scratch = scratches.get(environment);
+  if (scratch === undefined) {
+    const keys = [...environment.metrics.keys()].filter((key) => !RESERVED.has(key));
+    const variables: Record<string, unknown> = {};
+    for (const key of keys) variables[key] = undefined;
+    variables.attributes = undefined;
+    variables.threshold = undefined;
+    scratch = {
+      keys, flags: keys.map((key) => environment.metrics.get(key)?.flag === true), index: new Map(keys.map((key, i) => [key, i])),
+      variables, values: keys.map(() => undefined), reading: undefined,
+    };
+    scratches.set(environment, scratch);
+  }
+  return scratch;
+}
+
+function fillScratch(scratch: ReadingScratch, reading: AlarmReading): void {
+  if (scratch.reading === reading) return;
+  const { keys, flags, variables, values } = scratch;
+  const raw = reading.values;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const given = raw[key];
+    const n = numeric(given);
+    const value = n === undefined ? undefined : flags[i] ? (typeof given === 'boolean' ? given : n !== 0) : n;
+    values[i] = value;
+    variables[key] = value;
+  }
+  variables.attributes = reading.attributes ?? {};
+  variables.threshold = reading.threshold ?? {};
+  scratch.reading = reading;
+}
+
+const indexOfMetric = (named: MetricIndex, metric: string): number => {
+  let index = named.get(metric);
+  if (index === undefined) named.set(metric, (index = named.size));
+  return index;
+};
+
+function compileExpr(source: string, path: string, environment: AlarmEnvironment, named: MetricIndex): CompiledExpr {
   try {
     const compiled = compileCache.get(source, { environment: environment.condition, expectedType: t.boolean });
-    const metrics = metricsOf(compiled, environment);
-    for (const metric of metrics) named.add(metric);
-    return { path, compiled, diagnostic: null, metrics };
+    const names = metricsOf(compiled, environment);
+    const slots = scratchOf(environment).index;
+    return { path, compiled, diagnostic: null, metrics: names.map((metric) => indexOfMetric(named, metric)), slots: names.map((metric) => slots.get(metric)!), out: slot() };
   } catch (error) {
     if (!(error instanceof ExprError)) throw error;
-    return { path, compiled: null, diagnostic: error.toDiagnostic(), metrics: [] };
+    return { path, compiled: null, diagnostic: error.toDiagnostic(), metrics: [], slots: [], out: slot() };
   }
 }
 
-function compileCondition(condition: AlarmCondition, path: string, environment: AlarmEnvironment, named: Set<string>): CompiledCondition {
+function compileCondition(condition: AlarmCondition, path: string, environment: AlarmEnvironment, named: MetricIndex): CompiledCondition {
   switch (condition.type) {
     case 'simple':
       return { type: 'simple', path, expr: compileExpr(condition.expr, `${path}.expr`, environment, named) };
     case 'duration':
-      return { type: 'duration', path, expr: compileExpr(condition.expr, `${path}.expr`, environment, named), ms: condition.minutes * MINUTE };
+      return { type: 'duration', path, expr: compileExpr(condition.expr, `${path}.expr`, environment, named), ms: condition.minutes * MINUTE, out: slot() };
     case 'repeat':
-      return { type: 'repeat', path, expr: compileExpr(condition.expr, `${path}.expr`, environment, named), windowMs: condition.windowMinutes * MINUTE, count: condition.count };
-    case 'rate':
-      return { type: 'rate', path, metric: condition.metric, known: environment.metrics.has(condition.metric), windowMs: condition.windowMinutes * MINUTE, change: condition.change };
+      return { type: 'repeat', path, expr: compileExpr(condition.expr, `${path}.expr`, environment, named), windowMs: condition.windowMinutes * MINUTE, count: condition.count, out: slot() };
+    case 'rate': {
+      const metric = environment.metrics.has(condition.metric) && !RESERVED.has(condition.metric) ? indexOfMetric(named, condition.metric) : -1;
+      return { type: 'rate', path, metric, windowMs: condition.windowMinutes * MINUTE, change: condition.change, out: slot() };
+    }
     case 'offline':
       return { type: 'offline' };
     case 'composite':
@@ -255,12 +336,13 @@ export function compileAlarmRule(rule: AlarmRuleContent, environment: AlarmEnvir
   if (byRule === undefined) compiledRules.set(environment, (byRule = new WeakMap()));
   const known = byRule.get(rule);
   if (known !== undefined) return known;
-  const named = new Set<string>();
+  const named: MetricIndex = new Map();
   const levels = rule.levels.map((level, i) => ({ severity: level.severity, condition: compileCondition(level.condition, `levels[${i}].condition`, environment, named) }));
   const clear = rule.clear?.expr !== undefined ? compileExpr(rule.clear.expr, 'clear.expr', environment, named) : undefined;
+  const metrics = [...named.keys()].map((key) => ({ key }));
   const compiled: CompiledAlarmRule = {
-    rule, environment, levels, clear,
-    metrics: [...named].map((key) => ({ key, flag: environment.metrics.get(key)?.flag === true })),
+    rule, environment, levels, clear, metrics, scratch: scratchOf(environment),
+    seen: metrics.map(() => undefined), outcomes: levels.map(() => UNKNOWN),
   };
   byRule.set(rule, compiled);
   return compiled;
@@ -268,33 +350,43 @@ export function compileAlarmRule(rule: AlarmRuleContent, environment: AlarmEnvir
 
 type ErrorSink = { path: string; diagnostic: Diagnostic }[];
 
-/** One reading meeting one rule; also the expressions' clock (the reading's time), so nothing else is allocated for it. */
+/**
+ * One reading meeting one rule. Also the expressions' clock (the reading's time). One instance
+ * serves every fold (they are synchronous and never re-entered), so a fold allocates little.
+ */
 class Fold implements EvaluationContext {
-  /** The rule's metrics present in this reading. */
-  readonly seen: Record<string, number | boolean> = {};
   readonly timeZone = DEFAULT_TIME_ZONE;
-  private readonly variables: Record<string, unknown>;
+  private compiled!: CompiledAlarmRule;
+  private state!: AlarmState;
+  private reading!: AlarmReading;
+  /** Newer than every reading seen: stateful conditions and memory move only then. */
+  fresh = false;
+  private errors: ErrorSink | undefined;
 
-  constructor(
-    private readonly state: AlarmState,
-    private readonly reading: AlarmReading,
-    /** Newer than every reading seen: stateful conditions and memory move only then. */
-    readonly fresh: boolean,
-    metrics: CompiledAlarmRule['metrics'],
-    private readonly errors: ErrorSink | undefined,
-  ) {
-    // Metric values as expressions see them: flags boolean, the rest numbers; the reserved names win.
-    const variables: Record<string, unknown> = {};
-    const values = reading.values;
-    for (let i = 0; i < metrics.length; i++) {
-      const { key, flag } = metrics[i]!;
-      const raw = values[key];
-      const n = numeric(raw);
-      if (n !== undefined) variables[key] = flag ? (typeof raw === 'boolean' ? raw : n !== 0) : n;
-    }
-    variables.attributes = reading.attributes ?? {};
-    variables.threshold = reading.threshold ?? {};
-    this.variables = variables;
+  begin(compiled: CompiledAlarmRule, state: AlarmState, reading: AlarmReading, fresh: boolean, errors: ErrorSink | undefined): void {
+    this.compiled = compiled;
+    this.state = state;
+    this.reading = reading;
+    this.fresh = fresh;
+    this.errors = errors;
+    fillScratch(compiled.scratch, reading);
+    const seen = compiled.seen;
+    for (let i = 0; i < seen.length; i++) seen[i] = undefined;
+  }
+
+  /** The rule's metrics present in this reading, as raise events carry them. */
+  seenRecord(): Record<string, number | boolean> {
+    const record: Record<string, number | boolean> = {};
+    const { metrics, seen } = this.compiled;
+    for (let i = 0; i < metrics.length; i++) if (seen[i] !== undefined) record[metrics[i]!.key] = seen[i]!;
+    return record;
+  }
+
+  /** Copies what was seen into the state's last values. */
+  keepSeen(): void {
+    const { metrics, seen } = this.compiled;
+    const last = this.state.lastValues;
+    for (let i = 0; i < metrics.length; i++) if (seen[i] !== undefined) last[metrics[i]!.key] = seen[i]!;
   }
 
   now(): Date {
@@ -311,24 +403,24 @@ class Fold implements EvaluationContext {
   }
 
   expression(expr: CompiledExpr): Outcome {
-    const { compiled, metrics } = expr;
+    const { compiled, metrics, slots } = expr;
     if (compiled === null) return this.fail(expr.path, expr.diagnostic!);
-    const variables = this.variables;
+    const { seen, scratch } = this.compiled;
+    const values = scratch.values;
     for (let i = 0; i < metrics.length; i++) {
-      const metric = metrics[i]!;
-      const value = variables[metric] as number | boolean | undefined;
+      const value = values[slots[i]!];
       if (value === undefined) return UNKNOWN;
-      this.seen[metric] = value;
+      seen[metrics[i]!] = value;
     }
-    const first = metrics.length > 0 ? numeric(variables[metrics[0]!]) ?? null : null;
+    const first = slots.length > 0 ? numeric(values[slots[0]!]) ?? null : null;
     let result: ExprValue;
     try {
-      result = compiled.evaluate(variables, this);
+      result = compiled.evaluate(scratch.variables, this);
     } catch (error) {
       if (!(error instanceof ExprError)) throw error;
       return this.fail(expr.path, error.toDiagnostic());
     }
-    return outcome(result === true, first);
+    return fill(expr.out, result === true, first);
   }
 
   condition(condition: CompiledCondition): Outcome {
@@ -351,7 +443,7 @@ class Fold implements EvaluationContext {
         memory.since = result.truth ? (memory.since ?? ts) : null;
         memory.last = result.truth;
         memory.value = result.value;
-        return outcome(memory.since !== null && ts - memory.since >= condition.ms, result.value, result.truth);
+        return fill(condition.out, memory.since !== null && ts - memory.since >= condition.ms, result.value, result.truth);
       }
       case 'repeat': {
         if (!this.fresh) return UNKNOWN;
@@ -363,12 +455,13 @@ class Fold implements EvaluationContext {
         memory.hits = hits.slice(-condition.count);
         memory.last = result.truth;
         memory.value = result.value;
-        return outcome(memory.hits.length >= condition.count, result.value);
+        return fill(condition.out, memory.hits.length >= condition.count, result.value);
       }
       case 'rate': {
-        const value = numeric(this.reading.values[condition.metric]);
-        if (!this.fresh || value === undefined || !condition.known) return UNKNOWN;
-        this.seen[condition.metric] = value;
+        if (!this.fresh || condition.metric < 0) return UNKNOWN;
+        const value = numeric(this.reading.values[this.compiled.metrics[condition.metric]!.key]);
+        if (value === undefined) return UNKNOWN;
+        this.compiled.seen[condition.metric] = value;
         const memory = this.memory(condition.path);
         const drop = condition.change < 0;
         const samples = (memory.samples ?? []).filter(([at]) => at >= ts - condition.windowMs);
@@ -381,7 +474,7 @@ class Fold implements EvaluationContext {
         memory.samples = samples.length > MAX_RATE_SAMPLES ? samples.slice(-MAX_RATE_SAMPLES) : samples;
         memory.last = holds;
         memory.value = value;
-        return outcome(holds, value);
+        return fill(condition.out, holds, value);
       }
       case 'offline':
         return outcome(false, null);
@@ -429,7 +522,7 @@ function clearCriterion(rule: AlarmRuleContent, levels: readonly Outcome[], clea
 /** `levels[i]` is the outcome of `rule.levels[i]`. */
 function decide(
   rule: AlarmRuleContent, state: AlarmState, levels: readonly Outcome[], clearTruth: Truth,
-  at: number, mayClear: boolean, values: Readonly<Record<string, number | boolean>>, events: AlarmEvent[],
+  at: number, mayClear: boolean, values: { seenRecord(): Readonly<Record<string, number | boolean>> }, events: AlarmEvent[],
 ): void {
   // The most severe level that holds (the first of equals).
   let hit: Outcome | undefined;
@@ -443,7 +536,7 @@ function decide(
   }
   if (state.active === null) {
     if (hit && isOnDuty(rule.schedule, at)) {
-      events.push({ type: 'raise', severity: hitSeverity, value: hit.value, values: { ...values }, at });
+      events.push({ type: 'raise', severity: hitSeverity, value: hit.value, values: { ...values.seenRecord() }, at });
       Object.assign(state, { active: { severity: hitSeverity, raisedAt: at }, lastRemindAt: at, clearSince: null });
     }
     return;
@@ -471,7 +564,7 @@ function decide(
   }
 }
 
-const levelScratch: Outcome[] = [];
+const fold = new Fold();
 
 /**
  * Folds one reading into a state the caller owns, in place: the fast path for a caller that
@@ -481,11 +574,11 @@ const levelScratch: Outcome[] = [];
 export function foldReading(compiled: CompiledAlarmRule, state: AlarmState, reading: AlarmReading, events: AlarmEvent[], errors?: { path: string; diagnostic: Diagnostic }[]): void {
   const { rule } = compiled;
   const fresh = state.lastReadingAt === null || reading.ts > state.lastReadingAt;
-  const run = new Fold(state, reading, fresh, compiled.metrics, errors);
-  // One fold at a time (synchronous, never re-entered): the outcomes go in a reused array.
-  const levels = levelScratch;
-  levels.length = 0;
-  for (let i = 0; i < compiled.levels.length; i++) levels.push(run.condition(compiled.levels[i]!.condition));
+  const run = fold;
+  run.begin(compiled, state, reading, fresh, errors);
+  // One fold at a time (synchronous, never re-entered): the outcomes go in the rule's reused array.
+  const levels = compiled.outcomes;
+  for (let i = 0; i < compiled.levels.length; i++) levels[i] = run.condition(compiled.levels[i]!.condition);
   let clearTruth: Truth = true;
   if (compiled.clear !== undefined) {
     clearTruth = run.expression(compiled.clear).truth;
@@ -493,9 +586,9 @@ export function foldReading(compiled: CompiledAlarmRule, state: AlarmState, read
   }
   if (fresh) {
     state.lastReadingAt = reading.ts;
-    Object.assign(state.lastValues, run.seen);
+    run.keepSeen();
   }
-  decide(rule, state, levels, clearTruth, reading.ts, fresh, run.seen, events);
+  decide(rule, state, levels, clearTruth, reading.ts, fresh, run, events);
 }
 
 /**
@@ -526,7 +619,7 @@ export function evaluateTick(rule: AlarmRuleContent, state: AlarmState | null | 
   const levels = rule.levels.map((level, i) => tickCondition(level.condition, `levels[${i}].condition`, next, now, seenAt));
   const clearTruth = rule.clear?.expr !== undefined ? next.clearLast : true;
   const events: AlarmEvent[] = [];
-  decide(rule, next, levels, clearTruth, now, true, next.lastValues, events);
+  decide(rule, next, levels, clearTruth, now, true, { seenRecord: () => next.lastValues }, events);
   return { state: next, events, errors: [] };
 }
 
