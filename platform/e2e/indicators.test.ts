@@ -41,7 +41,7 @@ describe('browser: indicators', () => {
     expect(await registered.innerText()).toContain('立案数');
     const onTime = p.locator('[data-testid="indicator-card"][data-code="6-1-7"]');
     await onTime.getByText('暂无数据').waitFor();
-    expect(await p.locator('[data-testid="indicator-card"]').count()).toBe(13);
+    expect(await p.locator('[data-testid="indicator-card"]').count()).toBe(47);
   });
 
   it('given the computed period, when the admin opens 立案数, then the page shows its formula, the basis number and the history chart', async () => {

@@ -5,7 +5,7 @@
  * per dialect, with every value bound as a parameter; identifiers come only from the dataset
  * registry, never from formula text.
  */
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { DEFAULT_TIME_ZONE, Duration, parseDatetime, parseIsoDuration, type ExprValue, type Variables } from '@tongguan/runtime/expr/index';
 import { planFormula, type FormulaPlan, type SqlAggregate, type SqlNode } from '@tongguan/runtime/expr/sql/plan';
 import type { EvaluationContext } from '@tongguan/runtime/expr/index';
@@ -54,7 +54,9 @@ export async function computePlan(app: App, tenantId: string, plan: FormulaPlan,
     const fields: Record<string, SQL> = {};
     aggregates.forEach((aggregate, i) => { fields[`a${i}`] = render.aggregate(aggregate, dataset); });
     if (groupColumn) fields.region = sql`${groupColumn}`;
-    const query = db.select(fields).from(dataset.table).where(eq(dataset.tenantColumn, tenantId));
+    let from = db.select(fields).from(dataset.table).$dynamic();
+    for (const join of dataset.joins ?? []) from = from.leftJoin(join.table, join.on);
+    const query = from.where(dataset.scope ? and(eq(dataset.tenantColumn, tenantId), dataset.scope) : eq(dataset.tenantColumn, tenantId));
     const rows = (groupColumn ? await query.groupBy(sql`${groupColumn}`) : await query) as Record<string, unknown>[];
     for (const row of rows) {
       const region = groupColumn ? (row.region as string | null) : WHOLE_CITY;

@@ -109,10 +109,11 @@ describe('computing an indicator', () => {
     expect((await t.request('GET', '/api/v1/indicators/6-1-7/values', { token: await t.tokenFor('dh.handler2') })).status).toBe(403);
   });
 
-  it('given the published indicators, when listed, then the performance evaluation is there in code order', async () => {
+  it('given the published indicators, when listed, then the 000 system and the performance evaluation are there in code order', async () => {
     const list = (await (await t.request('GET', '/api/v1/indicators', { token: admin })).json()) as { items: { code: string }[] };
     const codes = list.items.map((i) => i.code);
-    expect(codes.slice(0, 3)).toEqual(['1', '1-2', '1-2-1']);
+    expect(codes.slice(0, 6)).toEqual(['1', '1-1', '1-1-1', '1-1-2', '1-1-3', '1-2']);
+    expect(codes.slice(codes.indexOf('1-3-2'), codes.indexOf('1-3-2') + 4)).toEqual(['1-3-2', '1-4', '1-4-1', '2']);
     expect(codes.slice(codes.indexOf('6'), codes.indexOf('6') + 4)).toEqual(['6', '6-1', '6-1-1', '6-1-2']);
     expect(codes.indexOf('6-1-10')).toBeGreaterThan(codes.indexOf('6-1-9'));
   });

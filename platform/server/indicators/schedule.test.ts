@@ -31,6 +31,8 @@ describe('scheduled indicator computation', () => {
     expect(rate).toEqual({ status: 'noData', value: null });
     const audit = await t.auditSince(mark);
     expect(audit.map((a) => [a.action, a.actorName])).toEqual([['compute', 'scheduler'], ['compute', 'scheduler']]);
+    // Every template indicator computed on this database (a failing one is logged and skipped).
+    expect(audit.map((a) => (a.detail as { failed: string[] }).failed)).toEqual([[], []]);
   });
 
   it('given values already there, when the schedule runs again, then the number of values does not change', async () => {
