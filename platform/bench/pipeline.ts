@@ -7,8 +7,8 @@
  *           and decoded by `toTelemetryMessages` (plugin SDK), the device looked up in the App's
  *           DeviceDirectory as the transports do;
  *   rules   the runtime evaluator over the demo city's published alarm rules, picked through the
- *           platform's index (`loadTenantAlarmRules`: device-type and device scopes), state per
- *           rule × device in a Map, as in bench:alarms;
+ *           platform's index (`loadTenantAlarmRules`: device-type and device scopes), compiled
+ *           once and folded in place into a state per rule × device, as in bench:alarms;
  *   write   the platform's `TelemetryPipeline` (its own instance on the App's database and device
  *           directory, without the AlarmEngine listener, whose database-backed evaluation would
  *           repeat the rules stage): batched, one transaction per batch, each caller answered
@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { and, count, eq, gte } from 'drizzle-orm';
 import { z } from 'zod';
-import { evaluateReading, type AlarmReading, type AlarmState } from '@tongguan/runtime/alarms/evaluator';
+import { adoptAlarmState, foldReading, type AlarmEvent, type AlarmReading, type AlarmState } from '@tongguan/runtime/alarms/evaluator';
 import { telemetryPayloadSchema, toTelemetryMessages } from '@tongguan/plugin-sdk';
 import { loadTenantAlarmRules, type TenantAlarmRules } from '../server/alarms/rules.server.ts';
 import { createApp, type App } from '../server/app.server.ts';
@@ -66,7 +66,8 @@ async function feed(chunks: AsyncIterable<TelemetryMessage[]> | Iterable<Telemet
 
 /** parse → rules → write, PER_CALL payloads per ingest call. */
 async function fullPipeline(app: App, rules: TenantAlarmRules, pipeline: TelemetryPipeline, payloads: readonly Payload[]): Promise<StageResult> {
-  const states = new Map<string, AlarmState>();
+  const states = new Map<string, (AlarmState | undefined)[]>();
+  const events: AlarmEvent[] = [];
   const result: StageResult = { seconds: 0, messages: payloads.length, rows: 0, stored: 0, duplicates: 0, rejected: 0, events: 0 };
   async function* chunks(): AsyncGenerator<TelemetryMessage[]> {
     for (let i = 0; i < payloads.length; i += PER_CALL) {
@@ -79,14 +80,20 @@ async function fullPipeline(app: App, rules: TenantAlarmRules, pipeline: Telemet
           if (!device) continue;
           const facility = device.entityId ? rules.facilities.get(device.entityId) : undefined;
           const reading: AlarmReading = { ts: message.ts!, values: message.values as AlarmReading['values'], attributes: facility?.attributes ?? {}, threshold: device.thresholds ?? {} };
-          for (const rule of [...(rules.byDeviceType.get(device.typeKey) ?? []), ...(rules.byDevice.get(device.code) ?? [])]) {
-            const environment = rules.environment(rule, device.typeKey);
-            if (!environment) continue;
-            const key = `${rule.key}\u0000${device.code}`;
-            const evaluation = evaluateReading(rule.content, states.get(key) ?? null, reading, { environment });
-            states.set(key, evaluation.state);
-            result.events += evaluation.events.length;
-          }
+          // As bench:alarms: the type's rules compiled once, folded in place into states per device (device-scope rules too).
+          let held = states.get(device.code);
+          if (held === undefined) states.set(device.code, (held = []));
+          const typeRules = rules.compiledForDeviceType(device.typeKey);
+          const deviceRules = (rules.byDevice.get(device.code) ?? []).flatMap((rule) => {
+            const compiled = rules.compiled(rule, device.typeKey);
+            return compiled ? [{ rule, compiled }] : [];
+          });
+          [...typeRules, ...deviceRules].forEach(({ rule, compiled }, i) => {
+            const state = (held[i] ??= adoptAlarmState(rule.content, null));
+            foldReading(compiled, state, reading, events);
+          });
+          result.events += events.length;
+          events.length = 0;
           result.rows += Object.keys(message.values).length;
           chunk.push(message);
         }

@@ -10,7 +10,7 @@
  */
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { judgeReading, type ReadingProblem } from '@tongguan/runtime/devices/definition';
-import type { Database } from '../db/database.server.ts';
+import type { Database, Db } from '../db/database.server.ts';
 import { runSql } from '../db/run-sql.server.ts';
 import type { IngestRejection } from '../db/schema-devices.server.ts';
 import type { DeviceDirectory, KnownDevice } from './directory.server.ts';
@@ -237,12 +237,22 @@ export class TelemetryPipeline {
     const stored: Reading[] = [];
     const lastSeen = new Map<string, number>();
     await this.db.transaction(async (tx) => {
-      if (this.db.dialect === 'postgres' && readings.length) await runSql(this.db, tx, sql`SELECT pg_advisory_xact_lock_shared(${TELEMETRY_LOCK_KEY})`);
-      for (let i = 0; i < readings.length; i += ROWS_PER_STATEMENT) {
-        const rows = readings.slice(i, i + ROWS_PER_STATEMENT);
-        const inserted = await tx.insert(tm).values(rows).onConflictDoNothing()
-          .returning({ tenantId: tm.tenantId, deviceId: tm.deviceId, metric: tm.metric, ts: tm.ts, value: tm.value });
-        stored.push(...inserted);
+      // SQLite: one prepared statement per row (microseconds each, in process; `changes` tells a
+      // duplicate), no SQL text built per batch. PostgreSQL: a round trip per row would dominate,
+      // so multi-row statements, with RETURNING to tell what was new.
+      const sqlite = this.db.dialect === 'sqlite' ? sqliteStatements(tx, this.db.t) : undefined;
+      if (!sqlite && readings.length) await runSql(this.db, tx, sql`SELECT pg_advisory_xact_lock_shared(${TELEMETRY_LOCK_KEY})`);
+      if (sqlite) {
+        for (const r of readings) {
+          if (sqlite.insertReading.run({ tenantId: r.tenantId, deviceId: r.deviceId, metric: r.metric, ts: r.ts, value: r.value }).changes > 0) stored.push(r);
+        }
+      } else {
+        for (let i = 0; i < readings.length; i += ROWS_PER_STATEMENT) {
+          const rows = readings.slice(i, i + ROWS_PER_STATEMENT);
+          const inserted = await tx.insert(tm).values(rows).onConflictDoNothing()
+            .returning({ tenantId: tm.tenantId, deviceId: tm.deviceId, metric: tm.metric, ts: tm.ts, value: tm.value });
+          stored.push(...inserted);
+        }
       }
       const latest = new Map<string, Reading>();
       for (const r of stored) {
@@ -252,12 +262,16 @@ export class TelemetryPipeline {
         if ((lastSeen.get(r.deviceId) ?? -1) < r.ts) lastSeen.set(r.deviceId, r.ts);
       }
       const latestRows = [...latest.values()];
-      for (let i = 0; i < latestRows.length; i += ROWS_PER_STATEMENT) {
-        await tx.insert(tl).values(latestRows.slice(i, i + ROWS_PER_STATEMENT)).onConflictDoUpdate({
-          target: [tl.deviceId, tl.metric],
-          set: { ts: sql`excluded.ts`, value: sql`excluded.value` },
-          setWhere: sql`excluded.ts > ${tl.ts}`,
-        });
+      if (sqlite) {
+        for (const r of latestRows) sqlite.upsertLatest.run({ tenantId: r.tenantId, deviceId: r.deviceId, metric: r.metric, ts: r.ts, value: r.value });
+      } else {
+        for (let i = 0; i < latestRows.length; i += ROWS_PER_STATEMENT) {
+          await tx.insert(tl).values(latestRows.slice(i, i + ROWS_PER_STATEMENT)).onConflictDoUpdate({
+            target: [tl.deviceId, tl.metric],
+            set: { ts: sql`excluded.ts`, value: sql`excluded.value` },
+            setWhere: sql`excluded.ts > ${tl.ts}`,
+          });
+        }
       }
       for (const [deviceId, ts] of lastSeen) {
         if ((this.lastSeenWritten.get(deviceId) ?? -Infinity) + LAST_SEEN_STEP_MS > ts) { lastSeen.delete(deviceId); continue; }
@@ -285,3 +299,24 @@ export class TelemetryPipeline {
 }
 
 const keyOf = (r: { deviceId: string; metric: string; ts: number }) => `${r.deviceId}\u0000${r.metric}\u0000${r.ts}`;
+
+type Tables = Database['t'];
+const p = (name: string) => sql`${sql.placeholder(name)}`;
+
+function prepareSqliteStatements(tx: Db, t: Tables) {
+  const { telemetry: tm, telemetryLatest: tl } = t;
+  return {
+    insertReading: tx.insert(tm).values({ tenantId: p('tenantId'), deviceId: p('deviceId'), metric: p('metric'), ts: p('ts'), value: p('value') }).onConflictDoNothing().prepare(),
+    upsertLatest: tx.insert(tl).values({ tenantId: p('tenantId'), deviceId: p('deviceId'), metric: p('metric'), ts: p('ts'), value: p('value') })
+      .onConflictDoUpdate({ target: [tl.deviceId, tl.metric], set: { ts: sql`excluded.ts`, value: sql`excluded.value` }, setWhere: sql`excluded.ts > ${tl.ts}` }).prepare(),
+  };
+}
+
+/** Prepared once per SQLite writer handle (every transaction runs on it). */
+const sqliteByHandle = new WeakMap<Db, ReturnType<typeof prepareSqliteStatements>>();
+
+function sqliteStatements(tx: Db, t: Tables): ReturnType<typeof prepareSqliteStatements> {
+  let statements = sqliteByHandle.get(tx);
+  if (!statements) sqliteByHandle.set(tx, (statements = prepareSqliteStatements(tx, t)));
+  return statements;
+}
