@@ -44,6 +44,32 @@ describe('browser: indicators', () => {
     expect(await p.locator('[data-testid="indicator-card"]').count()).toBe(47);
   });
 
+  it('given the computed period, when the admin picks 绩效评价 and then 城市路网, then only that domain\'s indicators show, coloured by their target', async () => {
+    const p = await suite.openPage();
+    await signIn(p, 'admin');
+    await p.goto('/indicators');
+    await waitForHydration(p);
+    await p.getByTestId('indicator-domains').getByText('绩效评价', { exact: true }).click();
+    await p.waitForURL((url) => url.searchParams.get('domain') === 'cases');
+    const cards = p.locator('[data-testid="indicator-card"]');
+    await p.locator('[data-testid="indicator-card"][data-code="1-1-1"]').waitFor({ state: 'detached' });
+    const caseCodes = await cards.evaluateAll((els) => els.map((el) => el.getAttribute('data-code') ?? ''));
+    expect(caseCodes).toHaveLength(11);
+    expect(caseCodes.every((code) => code.startsWith('6-1-'))).toBe(true);
+    // 准确立案率: the one registered case was not voided → 100 % against ≥ 95 %: 良好, with the colour rule.
+    const accurate = p.locator('[data-testid="indicator-card"][data-code="6-1-2"]');
+    expect(await accurate.getAttribute('data-status')).toBe('good');
+    expect(await accurate.getByTestId('indicator-status').innerText()).toBe('良好');
+    // No data, no colour.
+    expect(await p.locator('[data-testid="indicator-card"][data-code="6-1-7"]').getAttribute('data-status')).toBe('none');
+    await p.getByTestId('indicator-domains').getByText('城市路网', { exact: true }).click();
+    await p.waitForURL((url) => url.searchParams.get('domain') === 'roads');
+    await p.locator('[data-testid="indicator-card"][data-code="6-1-2"]').waitFor({ state: 'detached' });
+    const roadCodes = await cards.evaluateAll((els) => els.map((el) => el.getAttribute('data-code') ?? ''));
+    expect(roadCodes.length).toBeGreaterThan(0);
+    expect(roadCodes.every((code) => code.startsWith('1-'))).toBe(true);
+  });
+
   it('given the computed period, when the admin opens 立案数, then the page shows its formula, the basis number and the history chart', async () => {
     const p = await suite.openPage();
     await signIn(p, 'admin');

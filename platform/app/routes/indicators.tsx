@@ -1,5 +1,5 @@
 import { Link, useNavigate } from 'react-router';
-import { Button, Card, Col, DatePicker, Empty, Row, Space, Tag, Typography } from 'antd';
+import { Button, Card, Col, DatePicker, Empty, Row, Segmented, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import type { Route } from './+types/indicators';
 import { requirePermission, requireCsrf } from '../lib/guard.server.ts';
@@ -15,8 +15,8 @@ export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, 'ui.
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const actor = await requirePermission(request, context, 'read', 'Indicator');
-  const month = new URL(request.url).searchParams.get('month') ?? undefined;
-  return orRespond(actor.locale, () => indicatorDashboard(context.app, actor, { month }));
+  const search = new URL(request.url).searchParams;
+  return orRespond(actor.locale, () => indicatorDashboard(context.app, actor, { month: search.get('month') ?? undefined, domain: search.get('domain') || undefined }));
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -27,13 +27,21 @@ export async function action({ request, context }: Route.ActionArgs) {
   });
 }
 
+/** 良好 / 一般 / 较差 as the card's colour: a left rule and a tag (status is never colour alone). */
+const STATUS_COLOURS = { good: '#52c41a', fair: '#faad14', poor: '#ff4d4f' } as const;
+
 function IndicatorCard({ card }: { card: DashboardCard }) {
   const t = useT();
   const status = card.status === 'notComputed' ? <Tag>{t('ui.indicators.notComputed')}</Tag> : <TargetTag meets={card.meetsTarget} />;
+  const band = card.statusBand;
   return (
-    <Card size="small" data-testid="indicator-card" data-code={card.code}
+    <Card size="small" data-testid="indicator-card" data-code={card.code} data-status={band ?? 'none'}
+      style={band ? { borderLeft: `4px solid ${STATUS_COLOURS[band]}` } : undefined}
       title={<Link to={`/indicators/${encodeURIComponent(card.key)}`}>{card.code} {card.name}</Link>} extra={status}>
-      <IndicatorValue value={card.value} unit={card.unit} />
+      <Space size="small" align="baseline">
+        <IndicatorValue value={card.value} unit={card.unit} />
+        {band ? <Tag color={STATUS_COLOURS[band]} data-testid="indicator-status">{t(`ui.indicators.statuses.${band}`)}</Tag> : null}
+      </Space>
       <div>
         <Space wrap size="small">
           <Change label={t('ui.indicators.previous')} now={card.value} before={card.previous} unit={card.unit} />
@@ -46,11 +54,17 @@ function IndicatorCard({ card }: { card: DashboardCard }) {
 }
 
 export default function Indicators({ loaderData }: Route.ComponentProps) {
-  const { month, cards, groups } = loaderData;
+  const { month, domain, domains, cards, groups } = loaderData;
   const t = useT();
   const navigate = useNavigate();
   const { can } = useShell();
-  const compute = useIntent('compute', { successKey: false, onSuccess: () => void navigate(`/indicators?month=${month}`, { replace: true }) });
+  const query = (next: { month?: string; domain?: string | null }) => {
+    const params = new URLSearchParams({ month: next.month ?? month });
+    const shown = next.domain === undefined ? domain : next.domain;
+    if (shown) params.set('domain', shown);
+    return `/indicators?${params.toString()}`;
+  };
+  const compute = useIntent('compute', { successKey: false, onSuccess: () => void navigate(query({}), { replace: true }) });
   // Cards under their second-level group, in code order.
   const sections = groups.filter((g) => g.level === 2).map((group) => ({ group, cards: cards.filter((c) => c.parentCode === group.code) }));
   const ungrouped = cards.filter((c) => !groups.some((g) => g.code === c.parentCode));
@@ -59,10 +73,15 @@ export default function Indicators({ loaderData }: Route.ComponentProps) {
       extra={(
         <Space wrap>
           <DatePicker picker="month" allowClear={false} value={dayjs(`${month}-01`)} aria-label={t('ui.indicators.month')}
-            onChange={(value) => value && void navigate(`/indicators?month=${value.format('YYYY-MM')}`)} />
+            onChange={(value) => value && void navigate(query({ month: value.format('YYYY-MM') }))} />
           {can['update:Indicator'] ? <Button type="primary" loading={compute.busy} onClick={() => compute.submit(undefined, { month })} data-testid="compute-indicators">{t('ui.indicators.compute')}</Button> : null}
         </Space>
       )}>
+      {domains.length > 1 ? (
+        <Segmented style={{ marginBottom: 12, maxWidth: '100%', overflowX: 'auto' }} data-testid="indicator-domains" value={domain ?? 'all'}
+          options={[{ value: 'all', label: t('ui.indicators.allDomains') }, ...domains.map((d) => ({ value: d, label: t(`ui.indicators.domains.${d}`) }))]}
+          onChange={(value) => void navigate(query({ domain: value === 'all' ? null : String(value) }))} />
+      ) : null}
       {cards.length === 0 ? <Empty description={t('ui.indicators.empty')} /> : null}
       {[...sections, ...(ungrouped.length ? [{ group: undefined, cards: ungrouped }] : [])].map(({ group, cards: shown }) => (
         <div key={group?.code ?? 'other'} style={{ marginBottom: 16 }}>

@@ -8,7 +8,8 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { compile, createEnvironment, t as types, type ExprValue } from '@tongguan/runtime/expr/index';
-import { basisType, indicatorContentSchema, PERIOD_TYPE, type IndicatorContent } from '@tongguan/runtime/indicators/definition';
+import { basisType, indicatorContentSchema, INDICATOR_DOMAINS, PERIOD_TYPE, type IndicatorContent, type IndicatorDomain } from '@tongguan/runtime/indicators/definition';
+import { indicatorStatus, type IndicatorStatus } from '@tongguan/runtime/indicators/status';
 import { parsePeriod, periodContaining, previousPeriod, samePeriodLastYear, type Period } from '@tongguan/runtime/indicators/period';
 import type { App, Actor } from '../app.server.ts';
 import { assertCan, can } from '../access/guard.server.ts';
@@ -66,6 +67,9 @@ export interface IndicatorSummary {
   formula: string | null;
   basis: { key: string; name: string; source: string; formula?: string }[];
   target: IndicatorContent['target'] | null;
+  bands: NonNullable<IndicatorContent['bands']> | null;
+  /** The template domain it belongs to (道路桥梁隧道, 管网…), for the dashboard's filter. */
+  domain: IndicatorContent['domain'] | null;
   version: number;
 }
 
@@ -74,7 +78,7 @@ function summaryOf(key: string, version: number, content: IndicatorContent): Ind
     key, code: content.code, name: content.name, unit: content.unit ?? null, level: content.level, parentCode: content.parentCode ?? null,
     collection: content.collection, period: content.period, formula: content.formula ?? null,
     basis: content.basis.map((item) => ({ key: item.key, name: item.name, source: item.source, ...(item.source === 'query' ? { formula: item.formula } : {}) })),
-    target: content.target ?? null, version,
+    target: content.target ?? null, bands: content.bands ?? null, domain: content.domain ?? null, version,
   };
 }
 
@@ -293,17 +297,25 @@ export interface DashboardCard extends IndicatorSummary {
   regionName: string | null;
   /** Against the target: true met, false missed, null without a target or a value. */
   meetsTarget: boolean | null;
+  /** 良好 / 一般 / 较差 by the bands (or the target); null without a value or either. */
+  statusBand: IndicatorStatus | null;
   computedAt: string | null;
 }
 
 export const dashboardQuery = z.object({ month: z.string().regex(/^\d{4}-\d{2}$/).optional() });
+const dashboardFilter = dashboardQuery.extend({ domain: z.enum(INDICATOR_DOMAINS).optional() });
 
-/** 指标看板: every third-level indicator with its value for the month (or its own period containing it). */
-export async function indicatorDashboard(app: App, actor: Actor, raw: unknown): Promise<{ month: string; cards: DashboardCard[]; groups: IndicatorSummary[] }> {
+/**
+ * 指标看板: every third-level indicator with its value for the month (or its own period
+ * containing it), optionally of one domain; `domains` are those the city's indicators cover.
+ */
+export async function indicatorDashboard(app: App, actor: Actor, raw: unknown): Promise<{ month: string; domain: IndicatorDomain | null; domains: IndicatorDomain[]; cards: DashboardCard[]; groups: IndicatorSummary[] }> {
   assertCan(actor, 'read', 'Indicator');
-  const { month: asked } = parseInput(dashboardQuery, raw);
+  const { month: asked, domain } = parseInput(dashboardFilter, raw);
   const month = (asked && parsePeriod('month', asked)) || periodContaining('month', app.now());
-  const indicators = await listIndicators(app, actor);
+  const all = await listIndicators(app, actor);
+  const domains = INDICATOR_DOMAINS.filter((d) => all.some((i) => i.domain === d));
+  const indicators = domain ? all.filter((i) => i.domain === domain) : all;
   const { tenantId } = actor.principal;
   const iv = app.db.t.indicatorValues;
   const cards: DashboardCard[] = [];
@@ -327,10 +339,11 @@ export async function indicatorDashboard(app: App, actor: Actor, raw: unknown): 
       ...indicator, shownPeriod: period.label, value, status: current ? current.status : 'notComputed', previous: before?.value ?? null,
       regionName: current && current.regionId ? names.get(current.regionId) ?? null : null,
       meetsTarget: target && value !== null ? (target.operator === '>=' ? value >= target.value : value <= target.value) : null,
+      statusBand: indicatorStatus({ bands: indicator.bands ?? undefined, target: indicator.target ?? undefined }, value),
       computedAt: current ? current.computedAt.toISOString() : null,
     });
   }
-  return { month: month.label, cards, groups: indicators.filter((i) => i.level < 3) };
+  return { month: month.label, domain: domain ?? null, domains, cards, groups: indicators.filter((i) => i.level < 3) };
 }
 
 /** Computes every real-time third-level indicator for the period containing `month` (city and districts). */

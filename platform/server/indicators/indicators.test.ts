@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, count, eq } from 'drizzle-orm';
 import { newId } from '../ids.server.ts';
 import { createTestApp, type ErrorJson, type TestApp } from '../testing/test-app.server.ts';
-import type { IndicatorValueOutput } from './indicators.server.ts';
+import { indicatorDashboard, type IndicatorValueOutput } from './indicators.server.ts';
+import { authenticateBearer } from '../auth/auth.server.ts';
+import type { Actor } from '../app.server.ts';
 
 let t: TestApp;
 let admin: string;
@@ -181,5 +183,34 @@ describe('bad requests for a computation', () => {
   it('given a region level the indicator does not list, when computed by grid, then 422 names groupBy', async () => {
     const body = (await (await compute({ key: '6-1-7', period: '2026-03', groupBy: 'grid' })).json()) as ErrorJson;
     expect(body.error.fields?.[0]?.field).toBe('groupBy');
+  });
+});
+
+describe('指标看板 by domain', () => {
+  const actorFor = async (username: string): Promise<Actor> => {
+    const principal = await authenticateBearer(t.app, await t.tokenFor(username));
+    return { principal: principal!, meta: { ip: null, userAgent: null }, locale: 'zh-CN' };
+  };
+
+  it('given computed March values, when the dashboard is asked for one domain, then only its indicators come, each with a status from its target', async () => {
+    await compute({ key: '6-1-2', period: '2026-03' });
+    const actor = await actorFor('admin');
+    const all = await indicatorDashboard(t.app, actor, { month: '2026-03' });
+    expect(all.domains).toEqual(['roads', 'pipelines', 'waste', 'water', 'fire', 'cases']);
+    const cases = await indicatorDashboard(t.app, actor, { month: '2026-03', domain: 'cases' });
+    expect(cases.domain).toBe('cases');
+    expect(cases.cards.map((c) => c.code)).toEqual(all.cards.filter((c) => c.domain === 'cases').map((c) => c.code));
+    expect(cases.cards.every((c) => c.code.startsWith('6-1-'))).toBe(true);
+    expect(cases.groups.every((g) => g.domain === 'cases')).toBe(true);
+    const accurate = cases.cards.find((c) => c.code === '6-1-2')!;
+    // 6 registered, none voided: 100 % against the target ≥ 95 %.
+    expect(accurate.value).toBe(100);
+    expect(accurate.statusBand).toBe('good');
+    expect(cases.cards.find((c) => c.code === '6-1-11')!.statusBand).toBeNull();
+  });
+
+  it('given a domain the platform does not know, when asked, then 422 names the field', async () => {
+    const actor = await actorFor('admin');
+    await expect(indicatorDashboard(t.app, actor, { domain: 'space' })).rejects.toMatchObject({ code: 'validation_failed', issues: [expect.objectContaining({ path: ['domain'] })] });
   });
 });

@@ -352,6 +352,8 @@ export const en: Shape<typeof zhCN> = {
       explanation: 'Where this value comes from', sources: { query: 'Platform data', input: 'Reported', inspection: 'Field inspection' },
       collection: { realtime: 'Real-time monitoring', reported: 'Platform reporting', inspection: 'Field inspection' }, empty: 'No indicator is published yet',
       backToDashboard: 'Back to the dashboard', showsRegion: 'Showing {region}',
+      statuses: { good: 'Good', fair: 'Fair', poor: 'Poor' }, allDomains: 'All',
+      domains: { roads: 'Urban road network', pipelines: 'Municipal pipelines', waste: 'Waste management', water: 'Urban water', fire: 'Emergency and fire services', cases: 'Performance evaluation' },
     },
     notifications: { title: 'Notifications', empty: 'No notifications', markAllRead: 'Mark all read', viewAll: 'All notifications', unread: 'Unread' },
     cases: {

@@ -348,6 +348,8 @@ export const zhCN = {
       explanation: '本期数值的来历', sources: { query: '平台数据', input: '部门填报', inspection: '实地考察' },
       collection: { realtime: '实时监测', reported: '平台上报', inspection: '实地考察' }, empty: '还没有已发布的指标',
       backToDashboard: '返回看板', showsRegion: '显示 {region} 的数值',
+      statuses: { good: '良好', fair: '一般', poor: '较差' }, allDomains: '全部',
+      domains: { roads: '城市路网', pipelines: '市政管线', waste: '垃圾处理', water: '城市水务', fire: '应急消防', cases: '绩效评价' },
     },
     notifications: { title: '站内消息', empty: '暂无消息', markAllRead: '全部已读', viewAll: '查看全部', unread: '未读' },
     cases: {

@@ -22,6 +22,9 @@ export const COLLECTION_METHODS = ['realtime', 'reported', 'inspection'] as cons
 export const INDICATOR_PERIODS = ['day', 'month', 'quarter', 'year'] as const;
 /** Whole city, 区/县, unit grid, and responsible unit (处置单位/责任单位, for 绩效评价 per department). */
 export const REGION_LEVELS = ['city', 'district', 'grid', 'unit'] as const;
+/** The five municipal domains of the template, and case handling (绩效评价). */
+export const INDICATOR_DOMAINS = ['roads', 'pipelines', 'waste', 'water', 'fire', 'cases'] as const;
+export type IndicatorDomain = (typeof INDICATOR_DOMAINS)[number];
 
 const key = z.string().regex(/^[\p{L}_][\p{L}\p{N}_]*$/u, '#validation.basisKey').max(60);
 
@@ -43,7 +46,7 @@ export const indicatorContentSchema = z.object({
   unit: z.string().max(20).optional(),
   level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   parentCode: z.string().regex(/^\d+(-\d+){0,1}$/, '#validation.indicatorCode').optional(),
-  domain: z.enum(['roads', 'pipelines', 'waste', 'water', 'fire', 'cases']).optional(),
+  domain: z.enum(INDICATOR_DOMAINS).optional(),
   collection: z.enum(COLLECTION_METHODS),
   /** Over the basis items (by key) and `period`; absent for a group (level 1 or 2). */
   formula: z.string().min(1).max(4000).optional(),
