@@ -18,6 +18,7 @@ import {
 } from '@tongguan/runtime/alarms/definition';
 import type { DeviceTypeContent, EntityTypeContent } from '@tongguan/runtime/devices/definition';
 import { compileAlarmRule, type CompiledAlarmRule } from '@tongguan/runtime/alarms/evaluator';
+import type { FunctionRegistry } from '@tongguan/runtime/expr/index';
 import type { Locale } from '../../shared/i18n/index.ts';
 import type { App } from '../app.server.ts';
 import type { Db } from '../db/database.server.ts';
@@ -93,6 +94,8 @@ export class TenantAlarmRules {
     readonly entityTypes: EntityTypes,
     readonly facilities: ReadonlyMap<string, AlarmFacility>,
     readonly facilitiesByCode: ReadonlyMap<string, AlarmFacility>,
+    /** The functions conditions may call (the app's, with the plugins'); default the built-ins. */
+    readonly functions?: FunctionRegistry,
   ) {
     for (const rule of rules) {
       const index = { deviceType: this.byDeviceType, device: this.byDevice, facilityType: this.byFacilityType, facility: this.byFacility }[rule.content.scope.kind];
@@ -113,7 +116,7 @@ export class TenantAlarmRules {
     let environment = this.environments.get(id);
     if (environment === undefined) {
       const input = environmentInput(this.deviceTypes, this.entityTypes, { kind: rule.sourceKind === 'device' ? 'deviceType' : 'facilityType', key: typeKey });
-      environment = input ? createAlarmEnvironment(input) : null;
+      environment = input ? createAlarmEnvironment({ ...input, ...(this.functions ? { functions: this.functions } : {}) }) : null;
       this.environments.set(id, environment);
     }
     return environment;
@@ -174,7 +177,7 @@ export async function loadTenantAlarmRules(app: App, tenantId: string, now: numb
     });
   }
   const facilities = new Map(facilityRows.map((f) => [f.id, f]));
-  return new TenantAlarmRules(now, rules, types.devices, types.facilities, facilities, new Map(facilityRows.map((f) => [f.code, f])));
+  return new TenantAlarmRules(now, rules, types.devices, types.facilities, facilities, new Map(facilityRows.map((f) => [f.code, f])), app.functions);
 }
 
 /**
@@ -205,7 +208,7 @@ export async function alarmRuleIssues(
   const input = typeScope ? environmentInput(types.devices, types.facilities, typeScope) : null;
   if (!input) issue(['scope', 'key'], '#validation.unknownAlarmScope');
   else {
-    for (const problem of checkAlarmRule(content, createAlarmEnvironment(input), { locale })) {
+    for (const problem of checkAlarmRule(content, createAlarmEnvironment({ ...input, functions: app.functions }), { locale })) {
       if (problem.diagnostic.severity === 'error') issue(problem.segments, EXPR_ISSUE_PREFIX + JSON.stringify(problem.diagnostic));
     }
   }

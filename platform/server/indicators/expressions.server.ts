@@ -22,11 +22,11 @@ export function checkExpressionFor(app: App, actor: Actor, input: ExpressionChec
   const datasets = input.indicator ? datasetsOf(app) : {};
   const variables = new Map<string, ExprType>(Object.entries(input.variables ?? {}));
   for (const [name, dataset] of Object.entries(datasets)) variables.set(name, datasetType(dataset.spec));
-  const environment = createEnvironment({ variables });
+  const environment = createEnvironment({ variables, functions: app.functions });
   const checked = checkExpression(input.expression, { environment, locale: actor.locale, ...(input.expectedType ? { expectedType: input.expectedType } : {}) });
   let diagnostics = checked.diagnostics;
   if (checked.ok && input.indicator) {
-    const outer = createEnvironment({ variables: input.variables ?? {} });
+    const outer = createEnvironment({ variables: input.variables ?? {}, functions: app.functions });
     const sqlProblems = planDiagnostics(input.expression, {
       environment: outer,
       datasets: Object.fromEntries(Object.entries(datasets).map(([name, dataset]) => [name, dataset.spec])),

@@ -6,7 +6,7 @@
  * registry, never from formula text.
  */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { DEFAULT_TIME_ZONE, Duration, parseDatetime, parseIsoDuration, type ExprValue, type Variables } from '@tongguan/runtime/expr/index';
+import { createEnvironment, DEFAULT_TIME_ZONE, Duration, parseDatetime, parseIsoDuration, type ExprValue, type Variables } from '@tongguan/runtime/expr/index';
 import { planFormula, type FormulaPlan, type SqlAggregate, type SqlNode } from '@tongguan/runtime/expr/sql/plan';
 import type { EvaluationContext } from '@tongguan/runtime/expr/index';
 import type { ExprType } from '@tongguan/runtime/expr/index';
@@ -35,7 +35,7 @@ export function planOver(app: App, source: string, options: { variables?: Parame
   const datasets = datasetsOf(app);
   return planFormula(source, {
     datasets: Object.fromEntries(Object.entries(datasets).map(([name, d]) => [name, d.spec])),
-    ...(options.variables ? { environment: options.variables } : {}),
+    environment: options.variables ?? createEnvironment({ functions: app.functions }),
   });
 }
 

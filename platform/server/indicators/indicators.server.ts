@@ -139,9 +139,10 @@ export async function storeValues(
   const { content } = indicator;
   const variables = periodVariables(period);
   const context = { now: () => app.now() };
-  const periodEnvironment = createEnvironment({ variables: { period: PERIOD_TYPE } });
+  const { functions } = app;
+  const periodEnvironment = createEnvironment({ variables: { period: PERIOD_TYPE }, functions });
   const formula = compile(content.formula!, {
-    environment: createEnvironment({ variables: { period: PERIOD_TYPE, ...Object.fromEntries(content.basis.map((item) => [item.key, basisType(item.source)])) } }),
+    environment: createEnvironment({ variables: { period: PERIOD_TYPE, ...Object.fromEntries(content.basis.map((item) => [item.key, basisType(item.source)])) }, functions }),
     expectedType: types.number,
   });
   const now = app.now();

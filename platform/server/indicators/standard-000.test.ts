@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indicatorContentSchema, type IndicatorContent } from '@tongguan/runtime/indicators/definition';
-import { validateDefinitionContent } from '../services/definitions.server.ts';
+import { indicatorFormulaIssues, validateDefinitionContent } from '../services/definitions.server.ts';
+import { builtinRegistry } from '@tongguan/runtime/expr/index';
 import { AppError } from '../errors.server.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.server.ts';
 
@@ -108,7 +109,9 @@ describe('000 表 5.1.5 in the template', () => {
       expect(content.description).toContain('000 表 5.1.5');
     }
     try {
-      validateDefinitionContent('indicator', entry!.content);
+      const parsed = validateDefinitionContent('indicator', entry!.content) as IndicatorContent;
+      // The formulas, as saving checks them (with the built-in functions: the template needs no plugin).
+      expect(indicatorFormulaIssues({ functions: builtinRegistry }, parsed), code).toEqual([]);
     } catch (error) {
       if (error instanceof AppError) throw new Error(`${code}: ${JSON.stringify(error.issues ?? error.fields)}`);
       throw error;

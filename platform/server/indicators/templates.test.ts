@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateDefinitionContent } from '../services/definitions.server.ts';
+import { indicatorFormulaIssues, validateDefinitionContent } from '../services/definitions.server.ts';
+import { builtinRegistry } from '@tongguan/runtime/expr/index';
+import type { IndicatorContent } from '@tongguan/runtime/indicators/definition';
 import { AppError } from '../errors.server.ts';
 
 const dir = join(import.meta.dirname, '../../../templates/five-domains/indicators');
@@ -12,7 +14,9 @@ const indicators = files.flatMap((file) => JSON.parse(readFileSync(join(dir, fil
 describe('template indicators', () => {
   it.each(indicators.map((i) => [i.key, i] as const))('given %s, when checked as a saved draft is, then it has no problems and its key is its code', (_key, indicator) => {
     try {
-      validateDefinitionContent('indicator', indicator.content);
+      const parsed = validateDefinitionContent('indicator', indicator.content) as IndicatorContent;
+      // The formulas, as saving checks them (with the built-in functions: the template needs no plugin).
+      expect(indicatorFormulaIssues({ functions: builtinRegistry }, parsed)).toEqual([]);
     } catch (error) {
       if (error instanceof AppError) throw new Error(JSON.stringify(error.issues ?? error.fields));
       throw error;

@@ -9,7 +9,7 @@ import { validateFormDefinition } from '@tongguan/runtime/forms/index';
 import { deviceTypeContentSchema, entityTypeContentSchema } from '@tongguan/runtime/devices/definition';
 import { alarmRuleContentSchema, type AlarmRuleContent } from '@tongguan/runtime/alarms/definition';
 import { alarmRuleIssues } from '../alarms/rules.server.ts';
-import { checkIndicatorFormulas, indicatorContentSchema } from '@tongguan/runtime/indicators/definition';
+import { checkIndicatorFormulas, indicatorContentSchema, type IndicatorContent } from '@tongguan/runtime/indicators/definition';
 import { DATASET_SPECS } from '../indicators/datasets.server.ts';
 import { compileProcess, processContentSchema, processInvalid } from '../workflow/process-models.server.ts';
 import { scheduleStartTimers, withdrawStartTimers } from '../workflow/start-timers.server.ts';
@@ -60,13 +60,7 @@ registerDefinitionValidator('form', z.record(z.string(), z.unknown()).superRefin
   for (const problem of optionSourceProblems(content)) ctx.addIssue({ code: 'custom', path: problem.path.split('.'), message: problem.message });
 }));
 
-// An indicator's formulas are checked as it is saved: a query basis item must compute in the
-// database over the datasets, the formula must give a number from the basis (issue 4 item 8).
-registerDefinitionValidator('indicator', indicatorContentSchema.superRefine((content, ctx) => {
-  for (const problem of checkIndicatorFormulas(content, DATASET_SPECS)) {
-    ctx.addIssue({ code: 'custom', path: problem.path, message: EXPR_ISSUE_PREFIX + JSON.stringify(problem.diagnostic) });
-  }
-}));
+registerDefinitionValidator('indicator', indicatorContentSchema);
 
 registerDefinitionValidator('deviceType', deviceTypeContentSchema);
 registerDefinitionValidator('entityType', entityTypeContentSchema);
@@ -93,6 +87,18 @@ export function registerDefinitionCheck(kind: DefinitionKind, check: CityCheck):
 
 registerDefinitionCheck('alarmRule', (app, db, tenantId, content, locale) => alarmRuleIssues(app, db, tenantId, content as AlarmRuleContent, locale));
 
+/**
+ * An indicator's formulas are checked as it is saved: a query basis item must compute in the
+ * database over the datasets, the formula must give a number from the basis (issue 4 item 8) —
+ * with the app's functions, so a plugin's function may be called outside the aggregates.
+ */
+export function indicatorFormulaIssues(app: Pick<App, 'functions'>, content: IndicatorContent): z.core.$ZodIssue[] {
+  return checkIndicatorFormulas(content, DATASET_SPECS, app.functions).map((problem) => (
+    { code: 'custom', path: problem.path, message: EXPR_ISSUE_PREFIX + JSON.stringify(problem.diagnostic), input: undefined } as z.core.$ZodIssue));
+}
+
+registerDefinitionCheck('indicator', async (app, _db, _tenantId, content) => indicatorFormulaIssues(app, content as IndicatorContent));
+
 /** Runs the kind's city check on parsed content; throws a 422 with every issue. */
 export async function checkDefinitionInCity(app: App, db: Db, tenantId: string, kind: DefinitionKind, content: unknown, locale: Locale, path: (string | number)[] = ['content']): Promise<void> {
   const check = cityChecks.get(kind);
@@ -107,7 +113,7 @@ export async function checkDefinitionInCity(app: App, db: Db, tenantId: string, 
  */
 const publishChecks = new Map<DefinitionKind, (app: App, content: unknown, locale: Locale) => Promise<void>>([
   ['process', async (app, content, locale) => {
-    const { problems, model } = await compileProcess(processContentSchema.parse(content), locale, app.serviceTasks);
+    const { problems, model } = await compileProcess(processContentSchema.parse(content), locale, app.serviceTasks, app.functions);
     if (!model) throw processInvalid(problems);
   }],
 ]);

@@ -7,6 +7,7 @@ import { parseBpmn } from '@tongguan/runtime/bpmn/parse/index';
 import type { ProcessModel } from '@tongguan/runtime/bpmn/model';
 import { z } from 'zod';
 import type { App } from '../app.server.ts';
+import type { FunctionRegistry } from '@tongguan/runtime/expr/index';
 import { AppError, localizeIssues } from '../errors.server.ts';
 import type { Locale } from '../../shared/i18n/index.ts';
 import type { ServiceTaskRegistry } from './service-tasks.server.ts';
@@ -29,9 +30,9 @@ export interface ProcessProblem {
  * process; everything the engine does not support is reported, never ignored.
  */
 export async function compileProcess(
-  content: ProcessContent, locale: Locale, serviceTasks?: ServiceTaskRegistry,
+  content: ProcessContent, locale: Locale, serviceTasks?: ServiceTaskRegistry, functions?: FunctionRegistry,
 ): Promise<{ model?: ProcessModel; problems: ProcessProblem[] }> {
-  const result = await parseBpmn(content.xml, { locale, serviceTypes: serviceTasks?.types() });
+  const result = await parseBpmn(content.xml, { locale, serviceTypes: serviceTasks?.types(), ...(functions ? { functions } : {}) });
   if (!result.ok) return { problems: result.problems };
   if (result.processes.length !== 1) {
     return {
@@ -79,11 +80,11 @@ export function processInvalid(problems: ProcessProblem[]): AppError {
 const models = new Map<string, Promise<ProcessModel>>();
 
 /** The compiled model of a published definition row. */
-export function modelOf(_app: App, definition: { id: string; content: unknown }): Promise<ProcessModel> {
+export function modelOf(app: App, definition: { id: string; content: unknown }): Promise<ProcessModel> {
   let model = models.get(definition.id);
   if (!model) {
     model = (async () => {
-      const compiled = await compileProcess(processContentSchema.parse(definition.content), 'zh-CN');
+      const compiled = await compileProcess(processContentSchema.parse(definition.content), 'zh-CN', undefined, app.functions);
       if (!compiled.model) throw processInvalid(compiled.problems);
       return compiled.model;
     })();

@@ -187,7 +187,7 @@ export class WorkflowStep {
   }
 
   private async deps() {
-    return { now: this.now, newId, calendar: await this.calendar(), timeZone: 'Asia/Shanghai' };
+    return { now: this.now, newId, calendar: await this.calendar(), timeZone: 'Asia/Shanghai', functions: this.app.functions };
   }
 
   private async calendar(): Promise<WorkingCalendar> {

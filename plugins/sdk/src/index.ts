@@ -333,3 +333,5 @@ export function definePlugin<C = unknown>(definition: PluginDefinition<C>): Plug
 }
 
 export { telemetryPayloadSchema, toTelemetryMessages, toMillis, type TelemetryPayload } from './payload.ts';
+/** The expression language's type constructors, for the signatures of `registerExpressionFunction` (`exprTypes.number`, `exprTypes.list(…)`). */
+export { t as exprTypes } from '@tongguan/runtime/expr/types';

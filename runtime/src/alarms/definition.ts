@@ -28,6 +28,7 @@ import { z } from 'zod';
 import type { AttributeSpec, MetricSpec } from '../devices/definition.ts';
 import { checkExpression } from '../expr/check-expression.ts';
 import { createEnvironment, type Environment } from '../expr/environment.ts';
+import type { FunctionRegistry } from '../expr/functions/registry.ts';
 import { diagnostic, localize, type LocalizedDiagnostic } from '../expr/errors.ts';
 import type { Locale } from '../expr/messages.ts';
 import { suggest } from '../expr/suggest.ts';
@@ -188,6 +189,8 @@ export interface AlarmEnvironmentInput {
   readonly attributes?: readonly Pick<AttributeSpec, 'key' | 'type'>[];
   /** Known per-device threshold keys (numbers in `threshold`); absent: `threshold` is an open record. */
   readonly thresholds?: readonly string[];
+  /** The functions conditions may call (the platform's, with the plugins'); default the built-ins. */
+  readonly functions?: FunctionRegistry;
 }
 
 /** Built once per rule version and device type (compile caches key on its identity). */
@@ -224,8 +227,9 @@ export function createAlarmEnvironment(input: AlarmEnvironmentInput): AlarmEnvir
   variables.threshold = input.thresholds
     ? t.record(Object.fromEntries(input.thresholds.map((key) => [key, t.number])))
     : t.record({}, { open: true });
-  const condition = createEnvironment({ variables });
-  const action = createEnvironment({ variables: { ...variables, alarm: ALARM_FACTS_TYPE } });
+  const functions = input.functions ? { functions: input.functions } : {};
+  const condition = createEnvironment({ variables, ...functions });
+  const action = createEnvironment({ variables: { ...variables, alarm: ALARM_FACTS_TYPE }, ...functions });
   return { condition, action, metrics };
 }
 

@@ -38,3 +38,17 @@ export function createEnvironment(options: EnvironmentOptions = {}): Environment
 
 /** Open environment with the built-in functions: any identifier is a dynamic variable. */
 export const OPEN_ENVIRONMENT: Environment = createEnvironment({ open: true });
+
+const openWith = new WeakMap<FunctionRegistry, Environment>();
+
+/**
+ * The open environment calling `functions` (e.g. the platform's registry with the plugins'
+ * functions) — one per registry, so compile caches keyed on the environment share it;
+ * OPEN_ENVIRONMENT without one.
+ */
+export function openEnvironment(functions?: FunctionRegistry): Environment {
+  if (functions === undefined || functions === builtinRegistry) return OPEN_ENVIRONMENT;
+  let environment = openWith.get(functions);
+  if (environment === undefined) openWith.set(functions, (environment = createEnvironment({ open: true, functions })));
+  return environment;
+}

@@ -18,7 +18,7 @@ export { check, type CheckOptions, type CheckResult, type ResolvedCall } from '.
 export { compile, type CompileOptions, type CompiledExpression } from './compile.ts';
 export { createCompileCache, type CompileCache } from './cache.ts';
 export { checkExpression, type CheckExpressionOptions, type CheckExpressionResult } from './check-expression.ts';
-export { createEnvironment, OPEN_ENVIRONMENT, type Environment, type EnvironmentOptions } from './environment.ts';
+export { createEnvironment, OPEN_ENVIRONMENT, openEnvironment, type Environment, type EnvironmentOptions } from './environment.ts';
 export { describeDiagnostic, ExprError, localize, type Diagnostic, type LocalizedDiagnostic, type Severity, type Span } from './errors.ts';
 export { EXPR_ERROR_CODES, formatMessage, messages, type ExprErrorCode, type Locale, type MessageParams } from './messages.ts';
 export { exprTypeSchema, formatType, isAssignable, t, type ExprType, type ListType, type RecordType, type ScalarKind, type ScalarType } from './types.ts';

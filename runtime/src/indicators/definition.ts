@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { createEnvironment } from '../expr/environment.ts';
+import type { FunctionRegistry } from '../expr/functions/registry.ts';
 import { ExprError, type Diagnostic } from '../expr/errors.ts';
 import { check } from '../expr/checker.ts';
 import { compile } from '../expr/compile.ts';
@@ -136,12 +137,13 @@ export interface IndicatorProblem {
  * over `datasets`, the indicator's formula must check over the basis keys and give a number.
  * Each problem is positioned within its formula (render with `describeDiagnostic`).
  */
-export function checkIndicatorFormulas(content: IndicatorContent, datasets: Readonly<Record<string, DatasetSpec>>): IndicatorProblem[] {
+export function checkIndicatorFormulas(content: IndicatorContent, datasets: Readonly<Record<string, DatasetSpec>>, functions?: FunctionRegistry): IndicatorProblem[] {
+  const fns = functions ? { functions } : {};
   const problems: IndicatorProblem[] = [];
   const report = (path: (string | number)[], diagnostics: readonly Diagnostic[]) => {
     for (const diagnostic of diagnostics) if (diagnostic.severity === 'error') problems.push({ path, diagnostic });
   };
-  const periodEnvironment = createEnvironment({ variables: { period: PERIOD_TYPE } });
+  const periodEnvironment = createEnvironment({ variables: { period: PERIOD_TYPE }, ...fns });
   content.basis.forEach((item, i) => {
     if (item.source !== 'query') return;
     try {
@@ -151,7 +153,7 @@ export function checkIndicatorFormulas(content: IndicatorContent, datasets: Read
       report(['basis', i, 'formula'], error.diagnostics);
     }
   });
-  const inputs = createEnvironment({ variables: Object.fromEntries(content.basis.filter((item) => item.source === 'input').map((item) => [item.key, t.number])) });
+  const inputs = createEnvironment({ variables: Object.fromEntries(content.basis.filter((item) => item.source === 'input').map((item) => [item.key, t.number])), ...fns });
   content.checks.forEach((rule, i) => {
     const parsed = parse(rule.rule);
     if (parsed.ast === undefined) report(['checks', i, 'rule'], parsed.diagnostics);
@@ -167,7 +169,7 @@ export function checkIndicatorFormulas(content: IndicatorContent, datasets: Read
     for (const item of content.basis) variables[item.key] = basisType(item.source);
     const parsed = parse(content.formula);
     if (parsed.ast === undefined) report(['formula'], parsed.diagnostics);
-    else report(['formula'], check(parsed.ast, createEnvironment({ variables }), { expectedType: t.number }).diagnostics);
+    else report(['formula'], check(parsed.ast, createEnvironment({ variables, ...fns }), { expectedType: t.number }).diagnostics);
   }
   return problems;
 }

@@ -9,6 +9,7 @@
  * Everything in here is JSON-serializable; dates travel as ISO 8601 strings.
  */
 import type { WorkingCalendar } from '../../calendar/working-calendar.ts';
+import type { FunctionRegistry } from '../../expr/functions/registry.ts';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type Variables = Record<string, JsonValue>;
@@ -23,6 +24,8 @@ export interface EngineDeps {
   readonly calendar?: WorkingCalendar;
   /** IANA time zone for day boundaries (default Asia/Shanghai). */
   readonly timeZone?: string;
+  /** The functions expressions may call (the platform's, with the plugins'); default the built-ins. */
+  readonly functions?: FunctionRegistry;
 }
 
 export type InstanceStatus = 'active' | 'completed' | 'terminated' | 'failed';

@@ -10,11 +10,13 @@
 import type { ProcessModel } from '../model.ts';
 import {
   compile,
+  openEnvironment,
   Duration,
   ExprError,
   PlainDate,
   t,
   type CompiledExpression,
+  type Environment,
   type EvaluationContext,
   type ExprType,
   type ExprValue,
@@ -30,19 +32,19 @@ export type TemporalValue =
   | { readonly kind: 'text'; readonly value: string }
   | { readonly kind: 'other'; readonly description: string };
 
-const compiledByModel = new WeakMap<ProcessModel, Map<string, CompiledExpression>>();
+const compiledByModel = new WeakMap<ProcessModel, Map<Environment, Map<string, CompiledExpression>>>();
 
 function compiled(ctx: Context, source: string, elementId: string, expected?: ExprType): CompiledExpression {
-  let cache = compiledByModel.get(ctx.model);
-  if (cache === undefined) {
-    cache = new Map();
-    compiledByModel.set(ctx.model, cache);
-  }
+  const environment = openEnvironment(ctx.deps.functions);
+  let byEnvironment = compiledByModel.get(ctx.model);
+  if (byEnvironment === undefined) compiledByModel.set(ctx.model, (byEnvironment = new Map()));
+  let cache = byEnvironment.get(environment);
+  if (cache === undefined) byEnvironment.set(environment, (cache = new Map()));
   const key = expected === undefined ? source : `${expected.kind}\u0000${source}`;
   let expression = cache.get(key);
   if (expression === undefined) {
     try {
-      expression = compile(source, expected === undefined ? {} : { expectedType: expected });
+      expression = compile(source, expected === undefined ? { environment } : { environment, expectedType: expected });
     } catch (error) {
       throw failure(error, source, elementId);
     }

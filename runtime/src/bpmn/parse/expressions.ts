@@ -8,7 +8,7 @@ import type { VariableMapping } from '../model.ts';
 import type { BuildContext } from './context.ts';
 import { target, type ModdleElement } from './moddle-element.ts';
 import type { Locale, ProblemCollector } from './problems.ts';
-import { checkExpression, localize, OPEN_ENVIRONMENT, parseAssignments, stripWrapper, t, type ExprType } from '../../expr/index.ts';
+import { checkExpression, localize, openEnvironment, parseAssignments, stripWrapper, t, type ExprType, type FunctionRegistry } from '../../expr/index.ts';
 
 /** What an expression must yield where it is used. */
 export type ExpectedType = 'boolean' | 'number' | 'string' | 'list' | 'organisations' | 'timer' | 'dueDate' | 'any';
@@ -78,11 +78,12 @@ export function scriptAssignments(context: BuildContext, element: ModdleElement,
   });
 }
 
-export function checkExpressions(uses: readonly ExpressionUse[], problems: ProblemCollector, locale: Locale): void {
+export function checkExpressions(uses: readonly ExpressionUse[], problems: ProblemCollector, locale: Locale, functions?: FunctionRegistry): void {
+  const environment = openEnvironment(functions);
   for (const use of uses) {
     const expectedType = EXPECTED_TYPES[use.expected];
     const result = checkExpression(use.source, {
-      environment: OPEN_ENVIRONMENT,
+      environment,
       locale,
       ...(expectedType.length > 0 ? { expectedType } : {}),
     });

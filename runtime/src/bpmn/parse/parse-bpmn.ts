@@ -5,6 +5,7 @@
  * collaboration may therefore yield several processes). Processes marked `false` are skipped with
  * a warning — they document a partner's side of a collaboration.
  */
+import type { FunctionRegistry } from '../../expr/functions/registry.ts';
 import type { ProcessModel } from '../model.ts';
 import { buildProcess } from './build.ts';
 import { emptyGlobals, type BuildContext } from './context.ts';
@@ -20,6 +21,8 @@ export interface ParseOptions {
   readonly locale?: Locale;
   /** Service-task handler types registered by plugins; when given, `tg:type` must be one of them. */
   readonly serviceTypes?: ReadonlySet<string>;
+  /** The functions expressions may call (the platform's registry, with the plugins' functions); default the built-ins. */
+  readonly functions?: FunctionRegistry;
 }
 
 export type ParseResult =
@@ -54,7 +57,7 @@ export async function parseBpmn(xml: string, options: ParseOptions = {}): Promis
       checkGraph(built, problems);
       processes.push(built.model);
     }
-    checkExpressions(expressions, problems, locale);
+    checkExpressions(expressions, problems, locale, options.functions);
   }
   const errors = [...problems.errors];
   const warnings = [...problems.warnings];
