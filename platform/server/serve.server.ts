@@ -94,8 +94,13 @@ export async function serve(config: AppConfig, db: Database, options: ServeOptio
     app,
     server,
     stop: () => (stopping ??= (async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // No new connections; idle keep-alives go now, requests in flight get a few seconds to finish.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), 5000);
+      force.unref();
+      await closed;
+      clearTimeout(force);
       // The leader's delivery loop stops the sender; a follower may have sends in flight from its own commits.
       await Promise.all([background ? background() : app.deliveries.stop(), plugins.stop()]);
       await app.telemetry.close();
