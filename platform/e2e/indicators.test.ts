@@ -4,7 +4,9 @@
  * opens the indicator to see its formula and the number behind it. Also at phone size.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { signIn, useBrowserSuite, waitForHydration } from './harness.ts';
+import { unzip } from '../server/testing/unzip.ts';
 
 const suite = useBrowserSuite();
 
@@ -94,6 +96,24 @@ describe('browser: indicators', () => {
     await table.getByText('东湖区').first().waitFor();
     expect(await table.locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
     await p.getByTestId('evaluation-chart').locator('canvas').waitFor();
+  });
+
+  it('given the computed period, when the admin exports 导出月报 with a note, then the browser downloads this month\'s report under its Chinese name', async () => {
+    const p = await suite.openPage();
+    await signIn(p, 'admin');
+    await p.goto('/indicators');
+    await waitForHydration(p);
+    // The dashboard opens on the current month in Beijing time, and so does the export.
+    const [year, month] = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date()).split('-').map(Number);
+    await p.getByTestId('monthly-report-export').click();
+    await p.getByTestId('monthly-report-notes').fill('本月运行平稳，井盖缺失已处置');
+    const [download] = await Promise.all([p.waitForEvent('download'), p.getByTestId('monthly-report-download').click()]);
+    expect(download.suggestedFilename()).toBe(`月度运行报告-示范市-${year}年${month}月.docx`);
+    const xml = unzip(await readFile(await download.path())).get('word/document.xml')!.toString('utf8');
+    expect(xml).toContain('城市运行管理服务平台 月度运行报告');
+    expect(xml).toContain('本月运行平稳，井盖缺失已处置');
+    // 立案数 of the case registered in beforeAll, as the dashboard shows it.
+    expect(xml).toMatch(/<w:t[^>]*>6-1-1<\/w:t>(?:(?!<\/w:tr>)[\s\S])*<w:t[^>]*>1 件<\/w:t>/);
   });
 
   it('given a phone-sized screen, when 指挥中心 opens the dashboard, then the cards stack and the page does not scroll sideways', async () => {

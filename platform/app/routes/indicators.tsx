@@ -10,6 +10,7 @@ import { useIntent } from '../lib/use-intent.ts';
 import { useShell } from '../lib/shell-context.tsx';
 import { pageTitle } from '../lib/meta.ts';
 import { Change, IndicatorValue, TargetTag, formatIndicatorNumber } from '../components/indicator-value.tsx';
+import { MonthlyReportButton } from '../components/monthly-report-button.tsx';
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, 'ui.indicators.title');
 
@@ -75,6 +76,7 @@ export default function Indicators({ loaderData }: Route.ComponentProps) {
           <DatePicker picker="month" allowClear={false} value={dayjs(`${month}-01`)} aria-label={t('ui.indicators.month')}
             onChange={(value) => value && void navigate(query({ month: value.format('YYYY-MM') }))} />
           {can['update:Indicator'] ? <Button type="primary" loading={compute.busy} onClick={() => compute.submit(undefined, { month })} data-testid="compute-indicators">{t('ui.indicators.compute')}</Button> : null}
+          <MonthlyReportButton month={month} indicators={cards} />
         </Space>
       )}>
       {domains.length > 1 ? (

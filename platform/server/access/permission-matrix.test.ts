@@ -106,6 +106,8 @@ const MATRIX: Row[] = [
   ['GET', '/api/v1/indicators', '+--++--+ +-'],
   ['GET', '/api/v1/indicators/6-1-7/values', '+--++--+ +-'],
   ['GET', '/api/v1/evaluations?month=2026-03', '+--++--+ +-'],
+  ['GET', '/api/v1/reports/monthly?period=2026-03', '+--++--+ +-'],
+  ['POST', '/api/v1/reports/monthly', '+--++--+ +-', {}],
   ['POST', '/api/v1/indicators/compute', '+------- +-', { key: '6-1-7', period: '2026-03' }],
   // Facilities and devices: city-wide staff, district staff and units read; registering and ingestion refusals are for administrators.
   ['GET', '/api/v1/facilities', '+--++-++ +-'],

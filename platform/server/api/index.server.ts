@@ -21,6 +21,7 @@ import { expressionRoutes } from './routes/expressions.server.ts';
 import { evaluationRoutes, indicatorRoutes } from './routes/indicators.server.ts';
 import { indicatorReportRoutes } from './routes/indicator-reports.server.ts';
 import { inspectionRoutes } from './routes/inspections.server.ts';
+import { reportRoutes } from './routes/reports.server.ts';
 import { deviceRoutes } from './routes/devices.server.ts';
 import { alarmRoutes } from './routes/alarms.server.ts';
 import { pluginAdminRoutes, pluginEndpointRoutes } from './routes/plugins.server.ts';
@@ -29,7 +30,7 @@ export function allRoutes(): RouteSpec[] {
   const routes: RouteSpec[] = [];
   routes.push(...systemRoutes(() => routes), ...authRoutes, ...organisationRoutes);
   routes.push(...definitionRoutes, ...dictionaryRoutes, ...parameterRoutes, ...calendarRoutes, ...auditRoutes);
-  routes.push(...userRoutes, ...roleRoutes, ...gridRoutes, ...tokenRoutes, ...workflowRoutes, ...caseRoutes, ...notificationRoutes, ...expressionRoutes, ...indicatorRoutes, ...evaluationRoutes, ...indicatorReportRoutes, ...inspectionRoutes);
+  routes.push(...userRoutes, ...roleRoutes, ...gridRoutes, ...tokenRoutes, ...workflowRoutes, ...caseRoutes, ...notificationRoutes, ...expressionRoutes, ...indicatorRoutes, ...evaluationRoutes, ...indicatorReportRoutes, ...inspectionRoutes, ...reportRoutes);
   routes.push(...deviceRoutes, ...alarmRoutes, ...pluginAdminRoutes);
   return routes;
 }
