@@ -59,6 +59,9 @@ export function defineCaseSchema(k: SchemaKit) {
     k.index('cases_status_idx').on(t.tenantId, t.status, t.reportedAt),
     k.index('cases_org_idx').on(t.tenantId, t.orgId),
     k.index('cases_instance_idx').on(t.processInstanceId),
+    // The performance indicators (6-1) count a period's cohort: cases registered, or dispatched, in it.
+    k.index('cases_registered_idx').on(t.tenantId, t.registeredAt),
+    k.index('cases_dispatched_idx').on(t.tenantId, t.dispatchedAt),
   ]);
 
   /** The last sequence number issued per city and numbering period (e.g. the day of {yyyyMMdd}). */

@@ -7,6 +7,7 @@
  * unique index (device, metric, ts) is both the dedupe rule (a resent reading is ignored) and the
  * history lookup. `seq` orders rows by arrival for the incremental rollup job (decision 007).
  */
+import { sql } from 'drizzle-orm';
 import type { SchemaKit } from './schema-kit.server.ts';
 
 export type GeoJsonGeometry =
@@ -107,7 +108,12 @@ export function defineDeviceSchema(k: SchemaKit) {
     sum: k.real('sum').notNull(),
     min: k.real('min').notNull(),
     max: k.real('max').notNull(),
-  }, (t) => [k.primaryKey({ columns: [t.deviceId, t.metric, t.bucket, t.bucketStart] })]);
+  }, (t) => [
+    k.primaryKey({ columns: [t.deviceId, t.metric, t.bucket, t.bucketStart] }),
+    // Indicators read a period's daily buckets of a device type's devices whatever the metric
+    // (the telemetryDaily dataset): per device, straight to the period's days, past the hourly rows.
+    k.index('telemetry_rollups_day_idx').on(t.deviceId, t.bucketStart).where(sql`bucket = 'day'`),
+  ]);
 
   /**
    * What ingestion refused, counted per device code and reason. `tenant_id` is '' when the sender

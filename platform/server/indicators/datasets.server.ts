@@ -235,7 +235,8 @@ export function datasetsOf(app: App): Readonly<Record<string, Dataset>> {
       regions: { district: a.districtOrgId, grid: a.gridId, unit: a.orgId },
     },
     telemetryDaily: {
-      spec: DATASET_SPECS.telemetryDaily!, table: r, tenantColumn: r.tenantId, scope: eq(r.bucket, 'day'),
+      // A literal, not a parameter: the partial index of daily buckets (telemetry_rollups_day_idx) must see that it applies.
+      spec: DATASET_SPECS.telemetryDaily!, table: r, tenantColumn: r.tenantId, scope: sql`${r.bucket} = 'day'`,
       // The device's current place and facility: a moved device's past days count where it is now.
       joins: [byId(d, r.deviceId, r.tenantId), byId(e, d.entityId, r.tenantId)],
       columns: columnsOf(DAILY_FIELDS, tables, dialect),

@@ -1,13 +1,22 @@
 /**
- * Runs a formula's plan (runtime/src/expr/sql/plan.ts) against the database: one SELECT per
- * dataset computing all of its aggregates — grouped by region when asked — then the residual
- * formula per group with the aggregates as variables. The row-level SQL nodes are rendered here,
- * per dialect, with every value bound as a parameter; identifiers come only from the dataset
- * registry, never from formula text.
+ * Runs formulas' plans (runtime/src/expr/sql/plan.ts) against the database: one SELECT per
+ * dataset computing all of their aggregates — those of every formula computed together (an
+ * indicator's basis items) — grouped by region when asked, then each residual formula per group
+ * with the aggregates as variables. The row-level SQL nodes are rendered here, per dialect, with
+ * every value bound as a parameter; identifiers come only from the dataset registry, never from
+ * formula text.
+ *
+ * WHERE holds the city, the dataset's scope and the rows the aggregates' filters need
+ * (runtime/src/expr/sql/pushdown.ts): the filters' shared conjuncts once, and the OR of what
+ * remains of each — so an indicator over one facility type or one device type reads those rows
+ * through an index, not every row of the city. In a filter only true counts (null and false
+ * alike), so `==` with a non-null constant is rendered `=`: the database can use an index for
+ * it, and a condition on a left-joined table turns the join into an inner one it may start from.
  */
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import { createEnvironment, DEFAULT_TIME_ZONE, Duration, parseDatetime, parseIsoDuration, type ExprValue, type Variables } from '@tongguan/runtime/expr/index';
 import { planFormula, type FormulaPlan, type SqlAggregate, type SqlNode } from '@tongguan/runtime/expr/sql/plan';
+import { rowScope, type ScopedNode } from '@tongguan/runtime/expr/sql/pushdown';
 import type { EvaluationContext } from '@tongguan/runtime/expr/index';
 import type { ExprType } from '@tongguan/runtime/expr/index';
 import type { App } from '../app.server.ts';
@@ -22,7 +31,7 @@ export interface FormulaInput {
 }
 
 export interface FormulaResult {
-  /** The whole city's value, or (with groupBy) each region's; a region without rows is absent. */
+  /** The whole city's value, or (with groupBy) each region's; a region with no row any aggregate counts is absent (its value is the formula over no rows). */
   readonly values: ReadonlyMap<string | null, ExprValue>;
   /** What each aggregate came to, per region: the value's explanation. */
   readonly inputs: ReadonlyMap<string | null, Readonly<Record<string, ExprValue>>>;
@@ -41,30 +50,55 @@ export function planOver(app: App, source: string, options: { variables?: Parame
 
 /** Computes a planned formula for one city. `db` is the executor (a transaction's or the reader). */
 export async function computePlan(app: App, tenantId: string, plan: FormulaPlan, input: FormulaInput = {}, db: Db = app.db.read): Promise<FormulaResult> {
+  return (await computePlans(app, tenantId, [plan], input, db))[0]!;
+}
+
+/**
+ * Computes several planned formulas for one city (an indicator's basis items): one statement per
+ * dataset for all their aggregates, per region when grouped; the results in the order of `plans`.
+ */
+export async function computePlans(app: App, tenantId: string, plans: readonly FormulaPlan[], input: FormulaInput = {}, db: Db = app.db.read): Promise<FormulaResult[]> {
   const datasets = datasetsOf(app);
-  const params = plan.params.map((param) => param.evaluate(input.variables, input.context));
-  const render = new Renderer(app.db.dialect, params);
-  const perGroup = new Map<string | null, Record<string, ExprValue>>();
-  const byDataset = new Map<string, SqlAggregate[]>();
-  for (const aggregate of plan.aggregates) byDataset.set(aggregate.dataset, [...(byDataset.get(aggregate.dataset) ?? []), aggregate]);
-  for (const [name, aggregates] of byDataset) {
+  const renderers = plans.map((plan) => new Renderer(app.db.dialect, plan.params.map((param) => param.evaluate(input.variables, input.context))));
+  const perGroup = plans.map(() => new Map<string | null, Record<string, ExprValue>>());
+  const byDataset = new Map<string, { plan: number; aggregate: SqlAggregate }[]>();
+  plans.forEach((plan, p) => {
+    for (const aggregate of plan.aggregates) byDataset.set(aggregate.dataset, [...(byDataset.get(aggregate.dataset) ?? []), { plan: p, aggregate }]);
+  });
+  for (const [name, entries] of byDataset) {
     const dataset = datasets[name]!;
     const groupColumn = input.groupBy ? dataset.regions[input.groupBy] : undefined;
     if (input.groupBy && !groupColumn) throw new Error(`dataset ${name} has no ${input.groupBy} region`);
+    const rendererOf = (entry: number) => renderers[entries[entry]!.plan]!;
+    const scope = rowScope(entries.map((e) => e.aggregate.filter), (entry, index) => valueKey(rendererOf(entry).value(index)));
     const fields: Record<string, SQL> = {};
-    aggregates.forEach((aggregate, i) => { fields[`a${i}`] = render.aggregate(aggregate, dataset); });
+    entries.forEach((entry, i) => { fields[`a${i}`] = rendererOf(i).aggregate(entry.aggregate, dataset, scope.filters[i]); });
     if (groupColumn) fields.region = sql`${groupColumn}`;
+    const condition = ({ node, from }: ScopedNode) => rendererOf(from).condition(node, dataset);
     let from = db.select(fields).from(dataset.table).$dynamic();
     for (const join of dataset.joins ?? []) from = from.leftJoin(join.table, join.on);
-    const query = from.where(dataset.scope ? and(eq(dataset.tenantColumn, tenantId), dataset.scope) : eq(dataset.tenantColumn, tenantId));
-    const rows = (groupColumn ? await query.groupBy(sql`${groupColumn}`) : await query) as Record<string, unknown>[];
+    const query = from.where(and(
+      eq(dataset.tenantColumn, tenantId), dataset.scope, ...scope.common.map(condition),
+      scope.anyOf ? or(...scope.anyOf.map((all) => and(...all.map(condition)))) : undefined,
+    ));
+    // SQLite, without statistics, would rather read every facility of the city in district order
+    // (entities_district_idx) than sort a type's few thousand: `+` keeps the grouping off indexes,
+    // so the rows WHERE needs are read through theirs.
+    const grouping = app.db.dialect === 'sqlite' ? sql`+${groupColumn}` : sql`${groupColumn}`;
+    const rows = (groupColumn ? await query.groupBy(grouping) : await query) as Record<string, unknown>[];
     for (const row of rows) {
       const region = groupColumn ? (row.region as string | null) : WHOLE_CITY;
-      const values = perGroup.get(region) ?? {};
-      aggregates.forEach((aggregate, i) => { values[aggregate.name] = decode(row[`a${i}`], aggregate); });
-      perGroup.set(region, values);
+      entries.forEach(({ plan, aggregate }, i) => {
+        const values = perGroup[plan]!.get(region) ?? {};
+        values[aggregate.name] = decode(row[`a${i}`], aggregate);
+        perGroup[plan]!.set(region, values);
+      });
     }
   }
+  return plans.map((plan, p) => resultOf(plan, perGroup[p]!, input));
+}
+
+function resultOf(plan: FormulaPlan, perGroup: Map<string | null, Record<string, ExprValue>>, input: FormulaInput): FormulaResult {
   if (!input.groupBy && !perGroup.has(WHOLE_CITY)) perGroup.set(WHOLE_CITY, {});
   const values = new Map<string | null, ExprValue>();
   const inputs = new Map<string | null, Record<string, ExprValue>>();
@@ -76,6 +110,15 @@ export async function computePlan(app: App, tenantId: string, plan: FormulaPlan,
     inputs.set(region, complete);
   }
   return { values, inputs };
+}
+
+/** A bound value as a key: equal keys, equal parameters (a conjunct several formulas share is tested once). */
+function valueKey(value: ExprValue): string {
+  if (value === null || value === undefined) return 'null';
+  if (value instanceof Date) return `date:${value.getTime()}`;
+  if (value instanceof Duration) return `duration:${value.millis}`;
+  if (Array.isArray(value)) return `[${(value as ExprValue[]).map(valueKey).join(',')}]`;
+  return `${typeof value}:${JSON.stringify(value)}`;
 }
 
 /** Plans and computes in one call. */
@@ -117,12 +160,17 @@ function decodeValue(raw: unknown, type: ExprType): ExprValue {
 class Renderer {
   constructor(private readonly dialect: Dialect, private readonly params: readonly ExprValue[]) {}
 
+  value(index: number): ExprValue {
+    return this.params[index] ?? null;
+  }
+
   private get pg(): boolean {
     return this.dialect === 'postgres';
   }
 
-  aggregate(aggregate: SqlAggregate, dataset: Dataset): SQL {
-    const filter = aggregate.filter ? this.node(aggregate.filter, dataset) : undefined;
+  /** The aggregate over the rows `filterNode` lets through (its filter less what WHERE already ensures). */
+  aggregate(aggregate: SqlAggregate, dataset: Dataset, filterNode: SqlNode | undefined): SQL {
+    const filter = filterNode ? this.condition(filterNode, dataset) : undefined;
     const value = aggregate.value ? this.node(aggregate.value, dataset) : undefined;
     const only = (expr: SQL) => (filter ? sql`CASE WHEN ${filter} THEN ${expr} END` : expr);
     switch (aggregate.fn) {
@@ -150,6 +198,23 @@ class Renderer {
   /** Strings order by code point, as the language compares them (PostgreSQL's default collation does not). */
   private collated(expr: SQL, node: SqlNode): SQL {
     return this.pg && typeOfNode(node).kind === 'string' ? sql`(${expr}) COLLATE "C"` : expr;
+  }
+
+  /**
+   * A filter (WHERE, CASE WHEN), where only true counts: equality with a non-null constant as
+   * `=` and membership without its guard against a null item give the same rows as the
+   * null-safe forms.
+   */
+  condition(node: SqlNode, dataset: Dataset): SQL {
+    if (node.kind === 'binary' && (node.op === 'and' || node.op === 'or')) {
+      return sql`(${this.condition(node.left, dataset)} ${sql.raw(node.op === 'and' ? 'AND' : 'OR')} ${this.condition(node.right, dataset)})`;
+    }
+    if (node.kind === 'binary' && node.op === 'eq') {
+      const constant = [node.left, node.right].find((side) => side.kind === 'param');
+      if (constant?.kind === 'param' && this.value(constant.index) !== null) return sql`(${this.node(node.left, dataset)} = ${this.node(node.right, dataset)})`;
+    }
+    if (node.kind === 'in') return this.membership(this.node(node.item, dataset), this.value(node.list), true);
+    return this.node(node, dataset);
   }
 
   node(node: SqlNode, dataset: Dataset): SQL {
@@ -203,15 +268,15 @@ class Renderer {
     }
   }
 
-  private membership(item: SQL, list: ExprValue): SQL {
+  /** `item in list`, true or false; in a filter (`truthy`) null stands for false, so the guard against a null item is left out. */
+  private membership(item: SQL, list: ExprValue, truthy = false): SQL {
     // A null list: membership is unknown, as in the language.
     if (list === null) return sql`NULL`;
     const items = Array.isArray(list) ? (list as ExprValue[]) : [];
     const values = items.filter((value) => value !== null);
     const withNull = values.length < items.length;
-    const inList = values.length
-      ? sql`(${item} IS NOT NULL AND ${item} IN (${sql.join(values.map((value) => this.param(value, undefined)), sql`, `)}))`
-      : sql`(1 = 0)`;
+    const listed = sql.join(values.map((value) => this.param(value, undefined)), sql`, `);
+    const inList = !values.length ? sql`(1 = 0)` : truthy ? sql`(${item} IN (${listed}))` : sql`(${item} IS NOT NULL AND ${item} IN (${listed}))`;
     return withNull ? sql`(${inList} OR ${item} IS NULL)` : inList;
   }
 

@@ -3,14 +3,18 @@
  * in-memory evaluator gives over the same rows: the same null semantics, "no data" for a zero
  * denominator, time windows, membership, grouping by region — and the city filter always on.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, ne } from 'drizzle-orm';
 import { compile, createEnvironment, ExprError, t as types, type ExprValue } from '@tongguan/runtime/expr/index';
 import { datasetType } from '@tongguan/runtime/expr/sql/plan';
+import { indicatorContentSchema, PERIOD_TYPE } from '@tongguan/runtime/indicators/definition';
+import { periodContaining, previousPeriod } from '@tongguan/runtime/indicators/period';
 import { newId } from '../ids.server.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.server.ts';
 import { datasetsOf } from './datasets.server.ts';
-import { computeFormula, computePlan, planOver } from './formula-sql.server.ts';
+import { computeFormula, computePlan, computePlans, planOver } from './formula-sql.server.ts';
 
 let t: TestApp;
 let demo: string;
@@ -160,6 +164,48 @@ describe('formulas computed in the database', () => {
     expect(new Set(result.values.keys())).toEqual(districts);
     for (const district of districts) {
       expectSame(result.values.get(district), inMemory(formula, rows.filter((row) => row.districtId === district)));
+    }
+  });
+});
+
+describe('formulas computed together, one statement per dataset', () => {
+  const plansOf = (formulas: readonly string[]) => formulas.map((formula) => planOver(t.app, formula, { variables: createEnvironment({ variables: variableTypes }) }));
+  const inputs = () => ({ variables: { since: since(), threshold: 24 }, context: context() });
+
+  it('given every formula above at once (some aggregates without a filter), when computed, then each equals the in-memory result', async () => {
+    const results = await computePlans(t.app, demo, plansOf(FORMULAS), inputs());
+    FORMULAS.forEach((formula, i) => expectSame(results[i]!.values.get(null), inMemory(formula, rows)));
+  });
+
+  it('given only formulas whose every aggregate filters (the rows they need go to WHERE), when computed, then each equals the in-memory result', async () => {
+    const filtered = FORMULAS.filter((formula) => plansOf([formula])[0]!.aggregates.every((aggregate) => aggregate.filter));
+    expect(filtered.length).toBeGreaterThan(10);
+    const results = await computePlans(t.app, demo, plansOf(filtered), inputs());
+    filtered.forEach((formula, i) => expectSame(results[i]!.values.get(null), inMemory(formula, rows)));
+  });
+
+  const template = join(import.meta.dirname, '../../../templates/five-domains/indicators/case-performance.json');
+  const indicators = (JSON.parse(readFileSync(template, 'utf8')) as { content: unknown }[]).map((entry) => indicatorContentSchema.parse(entry.content))
+    .filter((content) => content.level === 3)
+    .map((content) => [content.code, content.basis.flatMap((item) => (item.source === 'query' ? [item.formula] : []))] as const);
+
+  it.each(indicators)('given 6-1 indicator %s, when its query items are computed together for the city and by district, then each equals the in-memory result', async (_code, formulas) => {
+    const casesType = datasetType(datasetsOf(t.app).cases!.spec);
+    const evaluate = (formula: string, cases: Record<string, ExprValue>[], period: Record<string, unknown>) =>
+      compile(formula, { environment: createEnvironment({ variables: { period: PERIOD_TYPE, cases: casesType } }) }).evaluate({ period, cases }, context());
+    const plans = formulas.map((formula) => planOver(t.app, formula, { variables: createEnvironment({ variables: { period: PERIOD_TYPE } }) }));
+    const districts = new Set(rows.map((row) => row.districtId as string | null));
+    const month = periodContaining('month', t.clock.now());
+    for (const p of [month, previousPeriod(month)]) {
+      const period = { start: p.start, end: p.end, kind: p.kind };
+      const city = await computePlans(t.app, demo, plans, { variables: { period }, context: context() });
+      const byDistrict = await computePlans(t.app, demo, plans, { variables: { period }, context: context(), groupBy: 'district' });
+      formulas.forEach((formula, i) => {
+        expectSame(city[i]!.values.get(null), evaluate(formula, rows, period));
+        const got = byDistrict[i]!.values;
+        // A district none of whose rows counts is absent: its value is the formula over no rows.
+        for (const district of districts) expectSame(got.has(district) ? got.get(district) : evaluate(formula, [], period), evaluate(formula, rows.filter((row) => row.districtId === district), period));
+      });
     }
   });
 });

@@ -18,7 +18,7 @@ import { AppError, notFound, parseInput } from '../errors.server.ts';
 import { newId } from '../ids.server.ts';
 import type { Db } from '../db/database.server.ts';
 import { getPublished } from '../services/definitions.server.ts';
-import { computePlan, planOver } from './formula-sql.server.ts';
+import { computePlans, planOver } from './formula-sql.server.ts';
 import { approvedValues } from './reports.server.ts';
 import { inspectionTallies } from './inspections.server.ts';
 import type { RegionLevel } from './datasets.server.ts';
@@ -154,8 +154,12 @@ export async function storeValues(
     basis.set(groupBy, new Map([...regions.keys()].map((id) => [id, {}])));
     for (const [id, name] of regions) names.set(id, name);
   }
-  for (const item of content.basis) {
-    for (const [level, regions] of basis) {
+  // The query items planned once; per region level all of them in one call, one statement per dataset (formula-sql.server.ts).
+  const plans = content.basis.map((item) => (item.source === 'query' ? planOver(app, item.formula, { variables: periodEnvironment }) : undefined));
+  const planned = plans.filter((plan) => plan !== undefined);
+  for (const [level, regions] of basis) {
+    const computed = planned.length ? await computePlans(app, tenantId, planned, { variables, context, ...(level === 'city' ? {} : { groupBy: level as RegionLevel }) }, tx) : [];
+    for (const [i, item] of content.basis.entries()) {
       if (item.source === 'input') {
         // 平台上报: the approved report of the region and period, if any.
         for (const [id, inputs] of regions) inputs[item.key] = (await approvedValues(app, tx, tenantId, indicator.key, level, id, period))?.[item.key] ?? null;
@@ -171,8 +175,8 @@ export async function storeValues(
         }
         continue;
       }
-      const plan = planOver(app, item.formula, { variables: periodEnvironment });
-      const result = await computePlan(app, tenantId, plan, { variables, context, ...(level === 'city' ? {} : { groupBy: level as RegionLevel }) }, tx);
+      const plan = plans[i]!;
+      const result = computed[planned.indexOf(plan)]!;
       for (const [id, inputs] of regions) {
         // A region none of whose rows matched: the formula over no rows (COUNT 0, SUM null).
         const regionKey = level === 'city' ? null : id;
