@@ -11,18 +11,16 @@
  * core: the setup `WEB_CONCURRENCY=auto npm start` runs; 1 leaves it out); DATABASE_URL=postgres://…
  * adds the platform on PostgreSQL.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { z } from 'zod';
 import autocannon, { type Result } from 'autocannon';
 import { dialectOf } from '../server/db/database.server.ts';
-import { PLATFORM_DIR } from '../server/http/web-build.server.ts';
 import { summariseProfile } from './cpu-profile.ts';
+import { cpuNs, freePort, startChild, type Child } from './processes.ts';
 
 const env = z.object({
   BENCH_DURATION: z.coerce.number().int().min(1).default(10),
@@ -40,13 +38,6 @@ const TARGET_P99_MS = 10;
 const PASSWORD = 'Bench@Pass2026';
 const PROBE_USER = 'dh.admin';
 
-interface Child {
-  name: string;
-  port: number;
-  pid: number;
-  stop(): Promise<void>;
-}
-
 interface Run {
   result: Result;
   /** Server CPU time per response, µs (Linux): independent of what else the machine is doing. */
@@ -62,65 +53,6 @@ interface Target {
   headers: Record<string, string>;
   platform: boolean;
   runs: Run[];
-}
-
-/** A process and its descendants (cluster workers), from /proc (Linux). */
-function processTree(pid: number): number[] {
-  const children = readdirSync(`/proc/${pid}/task`).flatMap((task) => {
-    try {
-      return readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
-  });
-  return [pid, ...children.flatMap(processTree)];
-}
-
-/** CPU time of every thread of a process and its descendants in ns, from /proc (Linux); undefined elsewhere. */
-function cpuNs(pid: number): number | undefined {
-  try {
-    return processTree(pid).reduce((total, p) => total + readdirSync(`/proc/${p}/task`).reduce((sum, task) => sum + Number(readFileSync(`/proc/${p}/task/${task}/schedstat`, 'utf8').split(' ')[0]), 0), 0);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Starts a TypeScript entry in its own Node process and waits for the `{"port":…}` line it prints. */
-function startChild(name: string, script: string, extraEnv: Record<string, string>): Promise<Child> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: PLATFORM_DIR, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr?.on('data', (chunk) => { err += String(chunk); });
-  const stop = () => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { void stop(); reject(new Error(`${name} did not start within 120 s:\n${err}`)); }, 120_000);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code}:\n${err}`)); });
-    child.stdout?.on('data', (chunk) => {
-      out += String(chunk);
-      const line = /^\{"port":(\d+)\}$/m.exec(out);
-      if (!line) return;
-      clearTimeout(timer);
-      child.removeAllListeners('exit');
-      resolve({ name, port: Number(line[1]), pid: child.pid as number, stop });
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const pageOfUsers = z.object({ items: z.array(z.object({ id: z.string(), username: z.string() })) });

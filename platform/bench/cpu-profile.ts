@@ -14,6 +14,8 @@ interface ProfileNode {
 
 interface CpuProfile {
   nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
   samples: number[];
   timeDeltas: number[];
 }
@@ -38,8 +40,16 @@ function top(map: Map<string, number>, n: number): [string, number][] {
   return [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
 }
 
-export function summariseProfile(file: string, rows = 15): string {
+/**
+ * `last`: only the samples of that span, as milliseconds before the profile ended (`from` > `to`),
+ * e.g. a benchmark's measured window when the profile stops right after it.
+ */
+export function summariseProfile(file: string, rows = 15, last?: { fromMs: number; toMs: number }): string {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  // Sample times are microseconds on the profiler's clock, from startTime by the deltas.
+  const times: number[] = [];
+  profile.timeDeltas.reduce((at, dt, i) => (times[i] = at + dt), profile.startTime);
+  const inSpan = (i: number) => !last || (times[i]! >= profile.endTime - last.fromMs * 1000 && times[i]! <= profile.endTime - last.toMs * 1000);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -52,7 +62,7 @@ export function summariseProfile(file: string, rows = 15): string {
   profile.samples.forEach((id, i) => {
     const node = byId.get(id);
     const dt = profile.timeDeltas[i] ?? 0;
-    if (!node || IDLE.has(node.callFrame.functionName)) return;
+    if (!node || IDLE.has(node.callFrame.functionName) || !inSpan(i)) return;
     busy += dt;
     const area = areaOf(node.callFrame);
     selfByArea.set(area, (selfByArea.get(area) ?? 0) + dt);

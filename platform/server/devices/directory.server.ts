@@ -35,6 +35,7 @@ interface TenantDevices {
   readonly loadedAt: number;
   readonly byCode: ReadonlyMap<string, KnownDevice>;
   readonly byId: ReadonlyMap<string, KnownDevice>;
+  readonly byTokenHash: ReadonlyMap<string, KnownDevice>;
 }
 
 export class DeviceDirectory {
@@ -66,17 +67,17 @@ export class DeviceDirectory {
       tenantId = row.tenantId;
       this.tokenTenants.set(tokenHash, tenantId);
     }
-    for (const device of (await this.load(tenantId)).byId.values()) if (device.tokenHash === tokenHash) return device;
-    return undefined;
+    return (await this.load(tenantId)).byTokenHash.get(tokenHash);
   }
 
   private load(tenantId: string): Promise<TenantDevices> {
     const cached = this.tenants.get(tenantId);
-    if (cached) {
-      // A failed load is retried on the next lookup; a stale one is refreshed.
-      return cached.then((t) => (this.now() - t.loadedAt > this.ttlMs ? this.reload(tenantId) : t), () => this.reload(tenantId));
-    }
-    return this.reload(tenantId);
+    if (!cached) return this.reload(tenantId);
+    // A failed load is retried on the next lookup; a stale one is refreshed — once: every lookup
+    // that found the same entry shares the first one's reload (thousands of messages may be
+    // waiting on one entry when it goes stale, and each reload reads every device of the city).
+    const again = () => (this.tenants.get(tenantId) === cached ? this.reload(tenantId) : this.load(tenantId));
+    return cached.then((t) => (this.now() - t.loadedAt > this.ttlMs ? again() : t), again);
   }
 
   private reload(tenantId: string): Promise<TenantDevices> {
@@ -103,12 +104,15 @@ export class DeviceDirectory {
     }
     const byCode = new Map<string, KnownDevice>();
     const byId = new Map<string, KnownDevice>();
+    // Every device of a fleet authenticates when it connects (embedded MQTT broker): a scan per token would be quadratic.
+    const byTokenHash = new Map<string, KnownDevice>();
     for (const row of rows) {
       const type = types.get(row.typeKey);
       const device: KnownDevice = { ...row, tenantId, type: type?.content ?? null, typeVersion: type?.version ?? null };
       byCode.set(row.code, device);
       byId.set(row.id, device);
+      if (row.tokenHash) byTokenHash.set(row.tokenHash, device);
     }
-    return { loadedAt: this.now(), byCode, byId };
+    return { loadedAt: this.now(), byCode, byId, byTokenHash };
   }
 }
