@@ -17,6 +17,8 @@ const plugin = (id: string, extra: Partial<PluginDefinition<never>> = {}): Plugi
 
 let jobRuns = 0;
 let failingJobRuns = 0;
+let heardByFailed = 0;
+let heardByGood = 0;
 const candidates: PluginCandidate[] = [
   plugin('good-base', {
     setup(ctx) {
@@ -28,6 +30,7 @@ const candidates: PluginCandidate[] = [
       ctx.registerExpressionFunction({ name: 'GRID_LEVEL', description: { 'zh-CN': '网格编码层级', en: 'Level of a grid code' }, signatures: [{ params: [{ name: 'code', type: types.string }], returns: types.number }], evaluate: ([code]) => String(code).split('-').length });
       ctx.registerJob({ id: 'tick', everyMs: 1000, run: async () => { jobRuns++; } });
       ctx.registerJob({ id: 'failing', everyMs: 1000, run: async () => { failingJobRuns++; throw new Error('job failed'); } });
+      ctx.services.peers.subscribe('news', () => { heardByGood++; });
     },
   }),
   plugin('needs-base', { dependsOn: ['good-base'] }),
@@ -35,6 +38,7 @@ const candidates: PluginCandidate[] = [
   plugin('throws-in-setup', {
     setup(ctx) {
       ctx.registerEndpoint({ method: 'GET', path: '/never', auth: 'public', summary: 'never', handle: async () => ({ body: 1 }) });
+      ctx.services.peers.subscribe('news', () => { heardByFailed++; });
       throw new Error('cannot reach the vendor cloud');
     },
   }),
@@ -106,6 +110,10 @@ describe('plugin host: loading', () => {
     expect(status('throws-in-setup')?.registered.endpoints).toEqual([]);
     expect((await t.request('GET', '/api/v1/plugins/throws-in-setup/never')).status).toBe(404);
     expect(status('needs-thrower')).toMatchObject({ status: 'failed', error: 'depends on "throws-in-setup", which is failed' });
+    // Its peers subscription went with it; an active plugin's stays.
+    t.app.bus.publish('plugin:throws-in-setup:news', 1);
+    t.app.bus.publish('plugin:good-base:news', 1);
+    expect([heardByFailed, heardByGood]).toEqual([0, 1]);
   });
 
   it('given a second plugin with the same id, when loaded, then it is refused and the first stays', () => {

@@ -55,7 +55,8 @@ export function pluginServices(app: App, pluginId: string): PluginServices {
     },
     peers: {
       publish: (topic, payload) => app.bus.publish(`plugin:${pluginId}:${topic}`, payload),
-      subscribe: (topic, handler) => { app.bus.subscribe(`plugin:${pluginId}:${topic}`, (payload) => handler(payload as JsonValue)); },
+      // A plugin whose setup failed (or that was refused) leaves no live subscription behind: its handlers run only while it is active.
+      subscribe: (topic, handler) => { app.bus.subscribe(`plugin:${pluginId}:${topic}`, (payload) => { if (app.plugins.get(pluginId)?.status === 'active') handler(payload as JsonValue); }); },
     },
   };
 }
