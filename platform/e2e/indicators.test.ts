@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { signIn, useBrowserSuite, waitForHydration } from './harness.ts';
+import { png } from './png.ts';
 import { unzip } from '../server/testing/unzip.ts';
 
 const suite = useBrowserSuite();
@@ -153,12 +154,39 @@ describe('browser: field inspection on a phone', () => {
     const box = (await map.locator('.leaflet-overlay-pane path').first().boundingBox())!;
     await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await p.getByTestId('inspection-point').getByText('否').last().click();
+    await p.getByTestId('photo-upload').locator('input[type="file"]').setInputFiles({ name: '井盖.png', mimeType: 'image/png', buffer: png() });
+    await p.getByTestId('photo-upload').locator('.ant-upload-list-item-done').waitFor();
     await p.getByTestId('inspection-submit').click();
     await p.waitForURL((url) => url.pathname === '/inspections');
-    const tasks = (await (await call('GET', '/api/v1/inspection-tasks?status=done', 'admin')).json()) as { items: { id: string; points: { checks: Record<string, boolean> }[] }[] };
+    const tasks = (await (await call('GET', '/api/v1/inspection-tasks?status=done', 'admin')).json()) as { items: { id: string; points: { checks: Record<string, boolean>; photoIds?: string[] }[] }[] };
     const done = tasks.items.find((task) => task.id === taskId);
     expect(done?.points).toHaveLength(1);
     expect(Object.values(done!.points[0]!.checks).filter((answer) => !answer)).toHaveLength(1);
+    expect(done!.points[0]!.photoIds).toHaveLength(1);
+    // The done task shows the photo, drawn by the browser from the server.
+    await p.goto(`/inspections/${taskId}`);
+    const photo = p.getByTestId('inspection-photo').locator('img');
+    await photo.waitFor();
+    await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(16);
+  });
+
+  it('given an open task distributed to 张小龙, when the city admin reassigns it to 待分配 in the browser, then the list and the API say so', async () => {
+    const open = (await (await call('GET', '/api/v1/inspection-tasks?status=open', 'admin')).json()) as { items: { id: string; gridName: string; assigneeName: string | null }[] };
+    const task = open.items.find((item) => item.assigneeName === '张小龙')!;
+    expect(task).toBeDefined();
+    const p = await suite.openPage();
+    await signIn(p, 'admin');
+    await p.goto('/inspections');
+    await waitForHydration(p);
+    const row = p.getByTestId('inspection-row').filter({ has: p.locator(`a[href="/inspections/${task.id}"]`) });
+    await row.getByTestId('inspection-assign').click();
+    await p.getByTestId('inspection-assignee').click();
+    // 龙泉街道's grid: only 张小龙 is an inspector there, so the choice is him or nobody.
+    await p.locator('.ant-select-item-option').getByText('待分配').click();
+    await p.getByRole('button', { name: '分 配' }).or(p.getByRole('button', { name: '分配' })).last().click();
+    await row.getByTestId('inspection-assignee-name').getByText('待分配').waitFor();
+    const after = (await (await call('GET', '/api/v1/inspection-tasks?status=open', 'admin')).json()) as { items: { id: string; assigneeId: string | null }[] };
+    expect(after.items.find((item) => item.id === task.id)?.assigneeId).toBeNull();
   });
 });
 

@@ -11,7 +11,8 @@ export function assertCan(actor: Actor, action: Action, subjectName: SubjectName
   if (!allowed) throw new AppError('forbidden');
 }
 
-export function can(actor: Actor, action: Action, subjectName: SubjectName, record?: Record<string, unknown>): boolean {
+/** `actor` may be any principal's holder, e.g. a person a task is being assigned to. */
+export function can(actor: Pick<Actor, 'principal'>, action: Action, subjectName: SubjectName, record?: Record<string, unknown>): boolean {
   const ability = actor.principal.ability;
   return record ? ability.can(action, subjectOf(subjectName, record)) : ability.can(action, subjectName);
 }

@@ -139,6 +139,9 @@ const MATRIX: Row[] = [
   ['GET', '/api/v1/inspection-tasks', '+-++++-+ +-'],
   // Only 监督员 record inspections: the districts they score may not inspect themselves.
   ['POST', '/api/v1/inspection-tasks/{nowhere}/results', '-----+-- --', { points: [{ name: 'p', location: { lng: 117, lat: 36.6 }, checks: {} }] }],
+  // 评价任务分发: who inspects which grid is the evaluation's organiser's decision.
+  ['GET', '/api/v1/inspection-tasks/{nowhere}/candidates', '+------- +-'],
+  ['POST', '/api/v1/inspection-tasks/{nowhere}/assign', '+------- +-', { assigneeId: null }],
 
   ['GET', '/api/v1/cases', '+--+++++ +-'],
   ['POST', '/api/v1/cases', '+--++++- +-', {}],

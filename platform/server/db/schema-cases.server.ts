@@ -84,7 +84,9 @@ export function defineCaseSchema(k: SchemaKit) {
     caseId: k.text('case_id'),
     /** before = 处置前 (reported with the case), after = 处置后 (with the handling feedback). */
     stage: k.text('stage').$type<'before' | 'after'>(),
-  }, (t) => [k.index('attachments_case_idx').on(t.tenantId, t.caseId)]);
+    /** 实地考察: a photo of an evaluation point, linked to its inspection task on submission. */
+    inspectionTaskId: k.text('inspection_task_id'),
+  }, (t) => [k.index('attachments_case_idx').on(t.tenantId, t.caseId), k.index('attachments_inspection_idx').on(t.tenantId, t.inspectionTaskId)]);
 
   return { cases, caseSequences, attachments };
 }

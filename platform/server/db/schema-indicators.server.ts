@@ -78,7 +78,10 @@ export function defineIndicatorSchema(k: SchemaKit) {
     districtOrgId: k.text('district_org_id'),
     checklist: k.json<string[]>('checklist').notNull(),
     status: k.text('status').$type<'open' | 'done'>().notNull(),
-    points: k.json<{ name: string; lng: number; lat: number; checks: Record<string, boolean>; note?: string }[]>('points'),
+    points: k.json<{ name: string; lng: number; lat: number; checks: Record<string, boolean>; note?: string; photoIds?: string[] }[]>('points'),
+    /** The inspector the task is distributed to (null: any inspector whose data scope covers the grid). */
+    assigneeId: k.text('assignee_id'),
+    assignedAt: k.timestamp('assigned_at'),
     createdAt: k.timestamp('created_at').notNull(),
     createdBy: k.text('created_by').notNull(),
     completedAt: k.timestamp('completed_at'),
@@ -86,6 +89,7 @@ export function defineIndicatorSchema(k: SchemaKit) {
   }, (t) => [
     k.uniqueIndex('inspection_tasks_uq').on(t.tenantId, t.indicatorKey, t.basisKey, t.periodKind, t.periodStart, t.gridId),
     k.index('inspection_tasks_org_idx').on(t.tenantId, t.orgId, t.status),
+    k.index('inspection_tasks_assignee_idx').on(t.tenantId, t.assigneeId, t.status),
   ]);
   return { indicatorValues, indicatorReports, inspectionTasks };
 }

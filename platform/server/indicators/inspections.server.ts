@@ -1,25 +1,31 @@
 /**
- * 实地考察 (000 §5.2.7, table 5.2.8): for an inspection indicator's period, evaluation grids are
- * drawn at random in every district and each becomes a task; an inspector records evaluation
- * points in the grid — where each is and the checklist answers — and the done tasks give the
- * indicator its numbers (points passing every check, points inspected). A point outside its grid,
- * a checklist item left out or an answer that is not yes/no is refused naming the field.
+ * 实地考察 (000 §5.2.7, table 5.2.8; 001 §4.1.4 item 4 评价任务管理): for an inspection
+ * indicator's period, evaluation grids are drawn at random in every district and each becomes a
+ * task, distributed to the inspector of the grid with the fewest open tasks (reassignable by an
+ * administrator); the inspector records evaluation points in the grid — where each is, the
+ * checklist answers and photos — and the done tasks give the indicator its numbers (points passing
+ * every check, points inspected). A point outside its grid, a checklist item left out, an answer
+ * that is not yes/no or a photo that is not the inspector's own upload is refused naming the field.
  */
 import { randomInt } from 'node:crypto';
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { indicatorContentSchema } from '@tongguan/runtime/indicators/definition';
 import { parsePeriod, periodContaining, type Period, type PeriodKind } from '@tongguan/runtime/indicators/period';
 import type { App, Actor } from '../app.server.ts';
 import { assertCan, can } from '../access/guard.server.ts';
 import { auditAs } from '../audit/audit.server.ts';
-import { AppError, conflict, notFound, parseInput } from '../errors.server.ts';
+import { AppError, conflict, fieldError, notFound, parseInput } from '../errors.server.ts';
 import { newId } from '../ids.server.ts';
 import type { Db } from '../db/database.server.ts';
 import { getPublished } from '../services/definitions.server.ts';
 import { districtOf } from '../services/organisations.server.ts';
 import { pointInPolygon } from '../../shared/schemas/geo.ts';
+import { MAX_POINT_PHOTOS } from '../../shared/schemas/inspection.ts';
 import { translate } from '../../shared/i18n/index.ts';
+import { resolvePrincipal, type Principal } from '../auth/principal.server.ts';
+import { insertNotifications, recipientsOf } from '../services/notifications.server.ts';
+import { linkAttachments } from '../services/attachments.server.ts';
 
 export const sampleInput = z.object({
   period: z.string().min(4).max(10),
@@ -33,25 +39,69 @@ export const resultsInput = z.object({
     location: z.object({ lng: z.number().min(73).max(136), lat: z.number().min(3).max(54) }),
     checks: z.record(z.string(), z.unknown()),
     note: z.string().max(500).optional(),
+    /** Photos of the point, uploaded first through POST /api/v1/attachments. */
+    photoIds: z.array(z.string().min(1).max(64)).max(MAX_POINT_PHOTOS).optional(),
   })).min(1).max(200),
 });
 
-export const inspectionQuery = z.object({ status: z.enum(['open', 'done']).optional(), key: z.string().max(100).optional() });
+export const assignInput = z.object({ assigneeId: z.string().min(1).max(64).nullable() });
+
+export const inspectionQuery = z.object({
+  status: z.enum(['open', 'done']).optional(), key: z.string().max(100).optional(),
+  /** `me`: only the tasks distributed to the caller. */
+  assignee: z.enum(['me']).optional(),
+});
 
 type TaskRow = App['db']['t']['inspectionTasks']['$inferSelect'];
 
 export interface InspectionTaskOutput {
   id: string; indicatorKey: string; basisKey: string; period: string; gridId: string; gridName: string | null; districtOrgId: string | null;
   checklist: string[]; status: TaskRow['status']; points: TaskRow['points']; createdAt: string; completedAt: string | null; completedBy: string | null;
+  assigneeId: string | null; assigneeName: string | null; assignedAt: string | null;
 }
 
 /** Labelled by the task's own period kind: a later version of the indicator (or its retirement) does not relabel it. */
-function toOutput(row: TaskRow, gridName: string | null): InspectionTaskOutput {
+function toOutput(row: TaskRow, gridName: string | null, names: ReadonlyMap<string, string>): InspectionTaskOutput {
   return {
     id: row.id, indicatorKey: row.indicatorKey, basisKey: row.basisKey, period: periodContaining(row.periodKind as PeriodKind, row.periodStart).label, gridId: row.gridId, gridName,
     districtOrgId: row.districtOrgId, checklist: row.checklist, status: row.status, points: row.points, createdAt: row.createdAt.toISOString(),
     completedAt: row.completedAt?.toISOString() ?? null, completedBy: row.completedBy,
+    assigneeId: row.assigneeId, assigneeName: row.assigneeId ? names.get(row.assigneeId) ?? null : null, assignedAt: row.assignedAt?.toISOString() ?? null,
   };
+}
+
+/** Display names of the people tasks are distributed to. */
+async function assigneeNames(app: App, tenantId: string, rows: readonly TaskRow[], db: Db = app.db.read): Promise<Map<string, string>> {
+  const ids = [...new Set(rows.map((row) => row.assigneeId).filter((id): id is string => id !== null))];
+  if (!ids.length) return new Map();
+  const u = app.db.t.users;
+  const people = await db.select({ id: u.id, displayName: u.displayName }).from(u).where(and(eq(u.tenantId, tenantId), inArray(u.id, ids)));
+  return new Map(people.map((p) => [p.id, p.displayName]));
+}
+
+interface Inspector { id: string; displayName: string; principal: Principal }
+
+/** The city's active inspectors (监督员), each with what they may do, to judge which grids they can take. */
+async function inspectorsOf(app: App, tenantId: string): Promise<Inspector[]> {
+  const ids = await recipientsOf(app, tenantId, { positions: ['inspector'] });
+  if (!ids.length) return [];
+  const u = app.db.t.users;
+  const rows = await app.db.read.select({ id: u.id, tenantId: u.tenantId, username: u.username, displayName: u.displayName, authVersion: u.authVersion })
+    .from(u).where(and(eq(u.tenantId, tenantId), inArray(u.id, ids))).orderBy(asc(u.username));
+  return Promise.all(rows.map(async (row) => ({ id: row.id, displayName: row.displayName, principal: await resolvePrincipal(app.db, app.principals, row, 'system', null) })));
+}
+
+/** Whether a person may carry out the inspection of a grid: an inspector who records results and whose data scope holds the grid. */
+function mayInspect(principal: Principal, grid: { id: string; orgId: string }): boolean {
+  return principal.positions.includes('inspector') && can({ principal }, 'create', 'Indicator') && can({ principal }, 'read', 'Grid', grid);
+}
+
+/** Open tasks per inspector: the load distribution balances. */
+async function openLoad(app: App, tx: Db, tenantId: string): Promise<Map<string, number>> {
+  const it = app.db.t.inspectionTasks;
+  const rows = await tx.select({ assigneeId: it.assigneeId, n: sql<number>`count(*)` }).from(it)
+    .where(and(eq(it.tenantId, tenantId), eq(it.status, 'open'))).groupBy(it.assigneeId);
+  return new Map(rows.filter((r) => r.assigneeId !== null).map((r) => [r.assigneeId as string, Number(r.n)]));
 }
 
 /** Fisher–Yates with a cryptographic source: nobody can predict which grids will be inspected. */
@@ -82,7 +132,9 @@ export async function sampleInspections(app: App, actor: Actor, key: string, raw
   if (!period) throw new AppError('validation_failed', {}, { fields: [{ field: 'period', message: '#validation.periodLabel' }] });
   const g = app.db.t.grids;
   const it = app.db.t.inspectionTasks;
+  const inspectors = await inspectorsOf(app, tenantId);
   return app.db.transaction(async (tx) => {
+    const load = await openLoad(app, tx, tenantId);
     const grids = await tx.select({ id: g.id, name: g.name, orgId: g.orgId }).from(g).where(eq(g.tenantId, tenantId)).orderBy(asc(g.code));
     const byDistrict = new Map<string | null, typeof grids>();
     for (const grid of grids) {
@@ -97,10 +149,15 @@ export async function sampleInspections(app: App, actor: Actor, key: string, raw
       const drawn = existing.filter((task) => task.districtOrgId === district).length;
       const fresh = candidates.filter((grid) => !existing.some((task) => task.gridId === grid.id));
       for (const grid of sample(fresh, Math.max(0, input.perDistrict - drawn / items.length))) {
+        // One inspector per grid (all its checklists), the one of the grid with the fewest open tasks; none: left to any inspector of the grid.
+        const able = inspectors.filter((person) => mayInspect(person.principal, grid));
+        const assignee = able.sort((a, b) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0))[0];
+        if (assignee) load.set(assignee.id, (load.get(assignee.id) ?? 0) + items.length);
         for (const item of items) {
           const row: TaskRow = {
             id: newId(), tenantId, indicatorKey: key, basisKey: item.key, periodKind: period.kind, periodStart: period.start, gridId: grid.id, orgId: grid.orgId,
             districtOrgId: district, checklist: item.checklist, status: 'open', points: null, createdAt: now, createdBy: userId, completedAt: null, completedBy: null,
+            assigneeId: assignee?.id ?? null, assignedAt: assignee ? now : null,
           };
           await tx.insert(it).values(row);
           created.push(row);
@@ -109,11 +166,26 @@ export async function sampleInspections(app: App, actor: Actor, key: string, raw
     }
     await auditAs(app, tx, actor, {
       action: 'create', objectType: 'inspection', objectId: definition.id,
-      detail: { key, period: period.label, perDistrict: input.perDistrict, tasks: created.map((task) => task.id) },
+      detail: { key, period: period.label, perDistrict: input.perDistrict, tasks: created.map((task) => ({ id: task.id, assigneeId: task.assigneeId })) },
     }, now);
+    await notifyAssignees(app, tx, tenantId, created, `${definition.name}（${period.label}）`);
     const names = new Map(grids.map((grid) => [grid.id, grid.name]));
-    return created.map((row) => toOutput(row, names.get(row.gridId) ?? null));
+    const people = new Map(inspectors.map((person) => [person.id, person.displayName]));
+    return created.map((row) => toOutput(row, names.get(row.gridId) ?? null, people));
   });
+}
+
+/** An in-app notice to each person given tasks: 实地考察任务 with a link to the list. */
+async function notifyAssignees(app: App, tx: Db, tenantId: string, rows: readonly TaskRow[], what: string): Promise<void> {
+  const byPerson = new Map<string, TaskRow[]>();
+  for (const row of rows) if (row.assigneeId) byPerson.set(row.assigneeId, [...(byPerson.get(row.assigneeId) ?? []), row]);
+  for (const [userId, tasks] of byPerson) {
+    const first = tasks[0] as TaskRow;
+    await insertNotifications(app, tx, {
+      tenantId, userIds: [userId], title: `实地考察任务：${what}`.slice(0, 200), body: `共 ${tasks.length} 项，请按检查表到评价网格现场考察并拍照。`,
+      link: tasks.length === 1 ? `/inspections/${first.id}` : '/inspections', sourceKey: `inspection:${first.id}:${first.assignedAt?.getTime() ?? 0}`,
+    });
+  }
 }
 
 /** Tasks the caller may work on or follow: those in grids within their data scope, newest first. */
@@ -131,8 +203,62 @@ export async function listInspectionTasks(app: App, actor: Actor, raw: unknown):
   const rows = await app.db.read.select().from(it).where(and(
     eq(it.tenantId, tenantId), inArray(it.gridId, [...names.keys()]),
     query.status ? eq(it.status, query.status) : undefined, query.key ? eq(it.indicatorKey, query.key) : undefined,
+    query.assignee === 'me' ? eq(it.assigneeId, actor.principal.userId) : undefined,
   )).orderBy(desc(it.createdAt), asc(it.id)).limit(1000);
-  return rows.map((row) => toOutput(row, names.get(row.gridId) ?? null));
+  const people = await assigneeNames(app, tenantId, rows);
+  return rows.map((row) => toOutput(row, names.get(row.gridId) ?? null, people));
+}
+
+/** The task (its grid within the caller's data scope) or 404. */
+async function visibleTask(app: App, actor: Actor, id: string, db: Db = app.db.read) {
+  const it = app.db.t.inspectionTasks;
+  const g = app.db.t.grids;
+  const [row] = await db.select({ task: it, grid: g }).from(it).innerJoin(g, eq(g.id, it.gridId)).where(and(eq(it.tenantId, actor.principal.tenantId), eq(it.id, id)));
+  if (!row || !can(actor, 'read', 'Grid', { id: row.task.gridId, orgId: row.task.orgId })) throw notFound('inspection');
+  return row;
+}
+
+/** For photo downloads: whether the caller may see the task (the grid in their data scope). */
+export async function mayReadInspection(app: App, actor: Actor, id: string): Promise<boolean> {
+  if (!can(actor, 'read', 'Grid')) return false;
+  return visibleTask(app, actor, id).then(() => true, () => false);
+}
+
+export interface InspectorCandidate { id: string; displayName: string; openTasks: number }
+
+/** The inspectors a task can be distributed to (their data scope holds its grid), with their open tasks. */
+export async function inspectionCandidates(app: App, actor: Actor, id: string): Promise<InspectorCandidate[]> {
+  assertCan(actor, 'update', 'Indicator');
+  const { grid } = await visibleTask(app, actor, id);
+  const inspectors = (await inspectorsOf(app, actor.principal.tenantId)).filter((person) => mayInspect(person.principal, grid));
+  const load = await openLoad(app, app.db.read, actor.principal.tenantId);
+  return inspectors.map((person) => ({ id: person.id, displayName: person.displayName, openTasks: load.get(person.id) ?? 0 }));
+}
+
+/**
+ * Distributes an open task to an inspector of its grid (or back to all of them with null);
+ * anyone else is a 422 naming `assigneeId`, a done task a 409. Audited; the new assignee is notified.
+ */
+export async function assignInspection(app: App, actor: Actor, id: string, raw: unknown): Promise<InspectionTaskOutput> {
+  assertCan(actor, 'update', 'Indicator');
+  const { assigneeId } = parseInput(assignInput, raw);
+  const { tenantId } = actor.principal;
+  const { grid } = await visibleTask(app, actor, id);
+  const assignee = assigneeId === null ? null : (await inspectorsOf(app, tenantId)).find((person) => person.id === assigneeId);
+  if (assignee === undefined || (assignee && !mayInspect(assignee.principal, grid))) throw fieldError('assigneeId', '#validation.notAnInspectorOfGrid');
+  const it = app.db.t.inspectionTasks;
+  return app.db.transaction(async (tx) => {
+    const { task } = await visibleTask(app, actor, id, tx);
+    if (task.status !== 'open') throw conflict('inspection', 'the inspection is already done');
+    const now = app.now();
+    const changes = { assigneeId: assignee?.id ?? null, assignedAt: assignee ? now : null };
+    const updated = await tx.update(it).set(changes).where(and(eq(it.id, id), eq(it.status, 'open'))).returning({ id: it.id });
+    if (!updated.length) throw conflict('inspection', 'the inspection is already done');
+    await auditAs(app, tx, actor, { action: 'update', objectType: 'inspection', objectId: id, before: { assigneeId: task.assigneeId }, after: { assigneeId: changes.assigneeId } }, now);
+    const row = { ...task, ...changes };
+    if (assignee && assignee.id !== task.assigneeId) await notifyAssignees(app, tx, tenantId, [row], `${grid.name}（${toOutput(row, grid.name, new Map()).period}）`);
+    return toOutput(row, grid.name, new Map(assignee ? [[assignee.id, assignee.displayName]] : []));
+  });
 }
 
 /** Records the evaluation points of an open task (an inspector of the grid, on the spot). */
@@ -143,12 +269,11 @@ export async function submitInspection(app: App, actor: Actor, id: string, raw: 
   const input = parseInput(resultsInput, raw);
   const { tenantId, userId } = actor.principal;
   const it = app.db.t.inspectionTasks;
-  const g = app.db.t.grids;
   return app.db.transaction(async (tx) => {
-    const [row] = await tx.select({ task: it, grid: g }).from(it).innerJoin(g, eq(g.id, it.gridId)).where(and(eq(it.tenantId, tenantId), eq(it.id, id)));
-    if (!row || !can(actor, 'read', 'Grid', { id: row.task.gridId, orgId: row.task.orgId })) throw notFound('inspection');
-    const { task, grid } = row;
+    const { task, grid } = await visibleTask(app, actor, id, tx);
     if (task.status !== 'open') throw conflict('inspection', 'the inspection is already done');
+    // Distributed to someone else: theirs to do (an administrator can reassign it).
+    if (task.assigneeId !== null && task.assigneeId !== userId) throw new AppError('forbidden', { detail: 'the inspection is assigned to another inspector' });
     const fields: { field: string; message: string }[] = [];
     const say = (key: string) => translate(actor.locale, key as never);
     const points = input.points.map((point, i) => {
@@ -160,16 +285,22 @@ export async function submitInspection(app: App, actor: Actor, id: string, raw: 
         else checks[item] = answer;
       }
       for (const item of Object.keys(point.checks)) if (!task.checklist.includes(item)) fields.push({ field: `points.${i}.checks.${item}`, message: say('validation.notAChecklistItem') });
-      return { name: point.name, lng: point.location.lng, lat: point.location.lat, checks, ...(point.note ? { note: point.note } : {}) };
+      return {
+        name: point.name, lng: point.location.lng, lat: point.location.lat, checks, ...(point.note ? { note: point.note } : {}),
+        ...(point.photoIds?.length ? { photoIds: point.photoIds } : {}),
+      };
     });
     if (fields.length) throw new AppError('validation_failed', {}, { fields });
+    for (const [i, point] of points.entries()) {
+      if (point.photoIds) await linkAttachments(tx, app, actor, point.photoIds, { inspectionTaskId: id, photosOnly: true }, `points.${i}.photoIds`);
+    }
     const now = app.now();
     // Only while still open: of two inspectors submitting at once (PostgreSQL), one wins and the other gets 409.
     const updated = await tx.update(it).set({ status: 'done', points, completedAt: now, completedBy: userId })
       .where(and(eq(it.id, id), eq(it.status, 'open'))).returning({ id: it.id });
     if (!updated.length) throw conflict('inspection', 'the inspection is already done');
     await auditAs(app, tx, actor, { action: 'update', objectType: 'inspection', objectId: id, before: { status: 'open' }, after: { status: 'done', points } }, now);
-    return toOutput({ ...task, status: 'done', points, completedAt: now, completedBy: userId }, grid.name);
+    return toOutput({ ...task, status: 'done', points, completedAt: now, completedBy: userId }, grid.name, await assigneeNames(app, tenantId, [task], tx));
   });
 }
 
@@ -195,12 +326,8 @@ export async function inspectionTallies(app: App, tx: Db, tenantId: string, key:
 /** One task the caller may work on (its grid within their data scope), with the grid to draw. */
 export async function getInspectionTask(app: App, actor: Actor, id: string): Promise<{ task: InspectionTaskOutput; grid: { id: string; code: string; name: string; geometry: TaskGrid['geometry'] } }> {
   assertCan(actor, 'read', 'Grid');
-  const { tenantId } = actor.principal;
-  const it = app.db.t.inspectionTasks;
-  const g = app.db.t.grids;
-  const [row] = await app.db.read.select({ task: it, grid: g }).from(it).innerJoin(g, eq(g.id, it.gridId)).where(and(eq(it.tenantId, tenantId), eq(it.id, id)));
-  if (!row || !can(actor, 'read', 'Grid', { id: row.task.gridId, orgId: row.task.orgId })) throw notFound('inspection');
-  return { task: toOutput(row.task, row.grid.name), grid: { id: row.grid.id, code: row.grid.code, name: row.grid.name, geometry: row.grid.geometry } };
+  const row = await visibleTask(app, actor, id);
+  return { task: toOutput(row.task, row.grid.name, await assigneeNames(app, actor.principal.tenantId, [row.task])), grid: { id: row.grid.id, code: row.grid.code, name: row.grid.name, geometry: row.grid.geometry } };
 }
 
 type TaskGrid = App['db']['t']['grids']['$inferSelect'];

@@ -1,11 +1,12 @@
 /**
- * 实地考察 (000 §5.2.7, table 5.2.8; issue 4 items 3 and 5): evaluation grids drawn at random per
- * district, tasks for the grids' inspectors, evaluation points checked on the spot, and the
- * indicator computed from them. Template indicator 4-2-1 城市窨井盖完好率.
+ * 实地考察 (000 §5.2.7, table 5.2.8; 001 §4.1.4 item 4; issue 4 items 3 and 5): evaluation grids
+ * drawn at random per district, tasks distributed to the grids' inspectors, evaluation points
+ * checked on the spot with photos, and the indicator computed from them. Template indicator
+ * 4-2-1 城市窨井盖完好率.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
-import { createTestApp, type ErrorJson, type TestApp } from '../testing/test-app.server.ts';
+import { and, eq, like } from 'drizzle-orm';
+import { createTestApp, TEST_PASSWORD, type ErrorJson, type TestApp } from '../testing/test-app.server.ts';
 import type { InspectionTaskOutput } from './inspections.server.ts';
 import type { IndicatorValueOutput } from './indicators.server.ts';
 
@@ -13,6 +14,8 @@ let t: TestApp;
 let east: string;
 let eastGrid: { id: string; inside: { lng: number; lat: number } };
 let tasks: InspectionTaskOutput[];
+let photoId: string;
+let photoTaskId: string;
 const CHECKLIST = ['井盖无缺失', '井盖无破损', '井盖无移位、无异响', '井盖与路面平齐'];
 const allPass = Object.fromEntries(CHECKLIST.map((item) => [item, true]));
 
@@ -89,16 +92,120 @@ describe('field inspection (实地考察)', () => {
     expect((await submit(task.id, [{ name: '井盖', location: eastGrid.inside, checks: allPass }], 'xl.inspector1')).status).toBe(404);
   });
 
+  it('given the drawn tasks, then each went to an inspector of its grid, who was notified and finds it under 我的任务', async () => {
+    const it = t.app.db.t.inspectionTasks;
+    const rows = await t.app.db.read.select({ id: it.id, gridId: it.gridId, assigneeId: it.assigneeId, orgId: it.orgId }).from(it).where(eq(it.tenantId, await t.tenantId('demo')));
+    const inspector1 = await t.userId('dh.inspector1');
+    const east = rows.find((row) => row.gridId === eastGrid.id)!;
+    // 龙泉街道's grids are 张小龙's (dh.inspector1, the only inspector of the street).
+    expect(east.assigneeId).toBe(inspector1);
+    expect(rows.every((row) => row.assigneeId !== null)).toBe(true);
+    const hp = await t.orgId('demo-dh-hp');
+    const o = t.app.db.t.organisations;
+    const hpPath = (await t.app.db.read.select({ path: o.path }).from(o).where(eq(o.id, hp)))[0]!.path;
+    const underHp = await t.app.db.read.select({ id: o.id }).from(o).where(like(o.path, `${hpPath}%`));
+    const hpTasks = rows.filter((row) => underHp.some((org) => org.id === row.orgId));
+    expect(hpTasks.length).toBeGreaterThan(0);
+    const dh2 = await t.userId('dh.inspector2');
+    expect(hpTasks.every((row) => row.assigneeId === dh2)).toBe(true);
+    const mine = (await (await t.request('GET', '/api/v1/inspection-tasks?assignee=me', { token: await t.tokenFor('dh.inspector1') })).json()) as { items: InspectionTaskOutput[] };
+    expect(mine.items.length).toBeGreaterThan(0);
+    expect(mine.items.every((task) => task.assigneeId === inspector1 && task.assigneeName === '张小龙')).toBe(true);
+    expect(mine.items.some((task) => task.gridId === eastGrid.id)).toBe(true);
+    const n = t.app.db.t.notifications;
+    const notices = await t.app.db.read.select({ title: n.title, link: n.link }).from(n).where(eq(n.userId, inspector1));
+    expect(notices.some((notice) => notice.title.startsWith('实地考察任务') && notice.link?.startsWith('/inspections'))).toBe(true);
+  });
+
+  it('given an administrator, when reassigning a task, then only inspectors of its grid are offered or accepted, and each change is audited', async () => {
+    const task = tasks.find((x) => x.gridId === eastGrid.id)!;
+    const admin = await t.tokenFor('admin');
+    const candidates = (await (await t.request('GET', `/api/v1/inspection-tasks/${task.id}/candidates`, { token: admin })).json()) as { items: { id: string; displayName: string; openTasks: number }[] };
+    expect(candidates.items.map((c) => c.displayName)).toEqual(['张小龙']);
+    expect(candidates.items[0]!.openTasks).toBeGreaterThan(0);
+    for (const other of ['dh.inspector2', 'xl.inspector1', 'dh.intake']) {
+      const res = await t.request('POST', `/api/v1/inspection-tasks/${task.id}/assign`, { token: admin, body: { assigneeId: await t.userId(other) } });
+      expect(res.status, other).toBe(422);
+      expect(((await res.json()) as ErrorJson).error.fields).toEqual([{ field: 'assigneeId', message: '须为该评价网格所在片区的监督员' }]);
+    }
+    expect((await t.request('POST', `/api/v1/inspection-tasks/${task.id}/assign`, { token: await t.tokenFor('dh.inspector1'), body: { assigneeId: null } })).status).toBe(403);
+    const cleared = await t.request('POST', `/api/v1/inspection-tasks/${task.id}/assign`, { token: admin, body: { assigneeId: null } });
+    expect(cleared.status).toBe(200);
+    expect((await cleared.json()) as InspectionTaskOutput).toMatchObject({ assigneeId: null, assigneeName: null });
+    const back = await t.request('POST', `/api/v1/inspection-tasks/${task.id}/assign`, { token: admin, body: { assigneeId: await t.userId('dh.inspector1') } });
+    expect((await back.json()) as InspectionTaskOutput).toMatchObject({ assigneeName: '张小龙', status: 'open' });
+    const audit = await t.auditFor(task.id);
+    expect(audit.map((a) => a.action)).toEqual(['update', 'update']);
+  });
+
+  it('given a district-level inspector who also covers the grid, when they submit a task distributed to 张小龙, then 403 and nothing is written', async () => {
+    const admin = await t.tokenFor('admin');
+    const created = await t.request('POST', '/api/v1/users', { token: admin, body: {
+      username: 'dh.inspector9', displayName: '区级监督员', password: TEST_PASSWORD, phone: '13800000009',
+      memberships: [{ orgId: east, position: 'inspector' }], roleIds: [await t.roleId('inspector')],
+    } });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const task = tasks.find((x) => x.gridId === eastGrid.id)!;
+    const candidates = (await (await t.request('GET', `/api/v1/inspection-tasks/${task.id}/candidates`, { token: admin })).json()) as { items: { displayName: string }[] };
+    expect(candidates.items.map((c) => c.displayName).sort()).toEqual(['区级监督员', '张小龙'].sort());
+    const res = await submit(task.id, [{ name: '井盖', location: eastGrid.inside, checks: allPass }], 'dh.inspector9');
+    expect(res.status).toBe(403);
+    const it = t.app.db.t.inspectionTasks;
+    expect((await t.app.db.read.select({ status: it.status }).from(it).where(eq(it.id, task.id)))[0]!.status).toBe('open');
+  });
+
+  it('given the district-level inspector with no open tasks, when a new quarter is drawn, then the least-loaded inspector of each grid gets it', async () => {
+    const res = await t.request('POST', '/api/v1/indicators/4-2-1/inspections', { token: await t.tokenFor('admin'), body: { period: '2026-Q3', perDistrict: 1 } });
+    const drawn = ((await res.json()) as { items: InspectionTaskOutput[] }).items;
+    const inEast = drawn.filter((task) => task.districtOrgId === east);
+    expect(inEast).toHaveLength(1);
+    // 张小龙 and the street inspectors hold the open Q1/Q2 tasks; the new district inspector none.
+    expect(inEast[0]).toMatchObject({ assigneeName: '区级监督员' });
+  });
+
+  it('given photos, when an inspector submits them with a point, then only their own unused photos are taken and each is readable where the task is', async () => {
+    const task = tasks.find((x) => x.gridId === eastGrid.id)!;
+    const upload = async (username: string, type: string, bytes: Buffer) => {
+      const res = await fetch(`${t.baseUrl}/api/v1/attachments`, {
+        method: 'POST', body: new Uint8Array(bytes), headers: { authorization: `Bearer ${await t.tokenFor(username)}`, 'content-type': type, 'x-file-name': encodeURIComponent('井盖.png') },
+      });
+      expect(res.status, await res.clone().text()).toBe(201);
+      return ((await res.json()) as { id: string }).id;
+    };
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(32, 1)]);
+    const pdf = Buffer.from('%PDF-1.4 test');
+    const mine = await upload('dh.inspector1', 'image/png', png);
+    const notAPhoto = await upload('dh.inspector1', 'application/pdf', pdf);
+    const someoneElses = await upload('dh.inspector2', 'image/png', png);
+    for (const [photoIds, field] of [[[mine, notAPhoto], 'points.0.photoIds.1'], [[someoneElses], 'points.0.photoIds.0'], [['nope'], 'points.0.photoIds.0']] as const) {
+      const res = await submit(task.id, [{ name: '井盖', location: eastGrid.inside, checks: allPass, photoIds }]);
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as ErrorJson).error.fields).toEqual([{ field, message: '附件不存在、不属于你或已被使用' }]);
+    }
+    const a = t.app.db.t.attachments;
+    expect((await t.app.db.read.select({ task: a.inspectionTaskId }).from(a).where(eq(a.id, mine)))[0]!.task).toBeNull();
+    photoTaskId = task.id;
+    photoId = mine;
+  });
+
   it('given four points of which three pass, when submitted and the quarter computed, then 东湖区 is 75 % from 3 of 4 points and the task is done', async () => {
     const task = tasks.find((x) => x.gridId === eastGrid.id)!;
     const res = await submit(task.id, [
-      { name: '井盖 1', location: eastGrid.inside, checks: allPass },
+      { name: '井盖 1', location: eastGrid.inside, checks: allPass, photoIds: [photoId] },
       { name: '井盖 2', location: eastGrid.inside, checks: allPass },
       { name: '井盖 3', location: eastGrid.inside, checks: allPass },
       { name: '井盖 4', location: eastGrid.inside, checks: { ...allPass, 井盖与路面平齐: false }, note: '沉降约 2 厘米' },
     ]);
     expect(res.status, await res.clone().text()).toBe(200);
-    expect((await res.json()) as InspectionTaskOutput).toMatchObject({ status: 'done' });
+    const done = (await res.json()) as InspectionTaskOutput;
+    expect(done).toMatchObject({ status: 'done', assigneeName: '张小龙' });
+    expect(done.points![0]!.photoIds).toEqual([photoId]);
+    // The photo now belongs to the task: readable by whoever may see the task, not by another district, not reusable.
+    expect(photoTaskId).toBe(task.id);
+    const download = (username: string) => t.tokenFor(username).then((token) => fetch(`${t.baseUrl}/api/v1/attachments/${photoId}`, { headers: { authorization: `Bearer ${token}` } }));
+    expect((await download('admin')).status).toBe(200);
+    expect((await download('dh.inspector9')).status).toBe(200);
+    expect((await download('xl.inspector1')).status).toBe(404);
     expect((await submit(task.id, [{ name: '井盖', location: eastGrid.inside, checks: allPass }])).status).toBe(409);
     const computed = await t.request('POST', '/api/v1/indicators/compute', { token: await t.tokenFor('admin'), body: { key: '4-2-1', period: '2026-Q1', groupBy: 'district' } });
     const values = ((await computed.json()) as { values: IndicatorValueOutput[] }).values;
@@ -107,7 +214,7 @@ describe('field inspection (实地考察)', () => {
     const other = values.find((v) => v.regionLevel === 'district' && v.regionId !== east)!;
     expect(other).toMatchObject({ value: null, status: 'noData' });
     const audit = await t.auditFor(task.id);
-    expect(audit.map((a) => a.action)).toEqual(['update']);
+    expect(audit.map((a) => a.action)).toEqual(['update', 'update', 'update']);
   });
 
   it('given an indicator that is not inspected, when drawing grids for it, then 422', async () => {

@@ -1,7 +1,8 @@
 /**
  * Attachments: photos of a problem before handling (reported with the case) and after it (with
- * the handler's feedback). Uploaded first (bytes to the file storage, a row in `attachments`),
- * then linked to a case in the transaction that reports or handles it. The declared type must
+ * the handler's feedback), and photos of 实地考察 evaluation points. Uploaded first (bytes to the
+ * file storage, a row in `attachments`), then linked to a case in the transaction that reports
+ * or handles it, or to an inspection task in the one that records its results. The declared type must
  * match the file's leading bytes, so a script cannot be smuggled in as a photo.
  */
 import { createHash } from 'node:crypto';
@@ -58,7 +59,7 @@ export async function uploadAttachment(app: App, actor: Actor, bytes: Buffer, co
   const id = newId();
   const row: AttachmentRow = {
     id, tenantId: actor.principal.tenantId, name: cleanName(rawName), contentType: type, size: bytes.length,
-    sha256: createHash('sha256').update(bytes).digest('hex'), uploadedBy: actor.principal.userId, uploadedAt: app.now(), caseId: null, stage: null,
+    sha256: createHash('sha256').update(bytes).digest('hex'), uploadedBy: actor.principal.userId, uploadedAt: app.now(), caseId: null, stage: null, inspectionTaskId: null,
   };
   // Bytes first: a row never points at a missing file; an orphan file without a row is harmless.
   await app.files.put(id, bytes);
@@ -69,16 +70,24 @@ export async function uploadAttachment(app: App, actor: Actor, bytes: Buffer, co
   return toAttachmentOutput(row);
 }
 
-/** Links the actor's own unlinked uploads to a case; any other id is a 422 naming it. */
-export async function linkAttachments(tx: Db, app: App, actor: Actor, ids: readonly string[], caseId: string, stage: 'before' | 'after', field: string): Promise<void> {
+/** Where an upload is linked: a case (处置前/处置后 photos) or an inspection task (photos of its evaluation points). */
+type LinkTarget = { caseId: string; stage: 'before' | 'after' } | { inspectionTaskId: string; photosOnly: true };
+
+/**
+ * Links the actor's own uploads, not yet linked to anything, to a case or an inspection task;
+ * any other id (someone else's, already linked, unknown, or a PDF where photos are asked for) is
+ * a 422 naming it.
+ */
+export async function linkAttachments(tx: Db, app: App, actor: Actor, ids: readonly string[], target: LinkTarget, field: string): Promise<void> {
   if (ids.length === 0) return;
   const a = app.db.t.attachments;
-  const mine = and(eq(a.tenantId, actor.principal.tenantId), eq(a.uploadedBy, actor.principal.userId), isNull(a.caseId));
-  const rows = await tx.select({ id: a.id }).from(a).where(and(mine, inArray(a.id, [...ids])));
-  const found = new Set(rows.map((r) => r.id));
-  const missing = ids.findIndex((id) => !found.has(id));
-  if (missing >= 0) throw new AppError('validation_failed', {}, { fields: [{ field: `${field}.${missing}`, message: '#validation.unknownAttachment' }] });
-  await tx.update(a).set({ caseId, stage }).where(and(mine, inArray(a.id, [...ids])));
+  const mine = and(eq(a.tenantId, actor.principal.tenantId), eq(a.uploadedBy, actor.principal.userId), isNull(a.caseId), isNull(a.inspectionTaskId));
+  const rows = await tx.select({ id: a.id, contentType: a.contentType }).from(a).where(and(mine, inArray(a.id, [...ids])));
+  const usable = new Set(rows.filter((r) => !('photosOnly' in target) || r.contentType.startsWith('image/')).map((r) => r.id));
+  const bad = ids.findIndex((id) => !usable.has(id));
+  if (bad >= 0) throw new AppError('validation_failed', {}, { fields: [{ field: `${field}.${bad}`, message: '#validation.unknownAttachment' }] });
+  const set = 'caseId' in target ? { caseId: target.caseId, stage: target.stage } : { inspectionTaskId: target.inspectionTaskId };
+  await tx.update(a).set(set).where(and(mine, inArray(a.id, [...ids])));
 }
 
 export async function caseAttachments(app: App, caseId: string): Promise<AttachmentOutput[]> {
@@ -88,11 +97,19 @@ export async function caseAttachments(app: App, caseId: string): Promise<Attachm
   return rows.sort((x, y) => stageOrder(x.stage) - stageOrder(y.stage)).map(toAttachmentOutput);
 }
 
-/** The file itself: for its uploader, or for whoever may read the case it belongs to. */
-export async function readAttachment(app: App, actor: Actor, id: string, mayReadCase: (caseId: string) => Promise<boolean>): Promise<RawResponse> {
+/** Who may read what an attachment is linked to (each checked in its own service). */
+export interface AttachmentReaders {
+  mayReadCase(caseId: string): Promise<boolean>;
+  mayReadInspection(taskId: string): Promise<boolean>;
+}
+
+/** The file itself: for its uploader, or for whoever may read the case or inspection task it belongs to. */
+export async function readAttachment(app: App, actor: Actor, id: string, readers: AttachmentReaders): Promise<RawResponse> {
   const a = app.db.t.attachments;
   const [row] = await app.db.read.select().from(a).where(and(eq(a.tenantId, actor.principal.tenantId), eq(a.id, id)));
-  const allowed = row && (row.uploadedBy === actor.principal.userId || (row.caseId !== null && can(actor, 'read', 'Case') && (await mayReadCase(row.caseId))));
+  const allowed = row && (row.uploadedBy === actor.principal.userId
+    || (row.caseId !== null && can(actor, 'read', 'Case') && (await readers.mayReadCase(row.caseId)))
+    || (row.inspectionTaskId !== null && (await readers.mayReadInspection(row.inspectionTaskId))));
   if (!row || !allowed) throw notFound('attachment');
   const bytes = await app.files.get(row.id);
   if (!bytes) throw notFound('attachment');

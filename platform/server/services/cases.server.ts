@@ -133,7 +133,7 @@ export async function createCase(app: App, actor: Actor, raw: unknown): Promise<
   const id = newId();
   await inStep(app, tenantId, userId, async (step) => {
     const row = await insertCase(step, input, prepared, {
-      reportedBy: userId, id, beforeStart: () => linkAttachments(step.tx, app, actor, input.attachmentIds, id, 'before', 'attachmentIds'),
+      reportedBy: userId, id, beforeStart: () => linkAttachments(step.tx, app, actor, input.attachmentIds, { caseId: id, stage: 'before' }, 'attachmentIds'),
     });
     await auditAs(app, step.tx, actor, { action: 'create', objectType: 'case', objectId: id, after: toCaseSummary(app, row) }, step.now);
   });
@@ -193,7 +193,7 @@ export async function linkHandlingPhotos(step: WorkflowStep, actor: Actor, task:
   const c = step.app.db.t.cases;
   const [row] = await step.tx.select({ id: c.id }).from(c).where(and(eq(c.tenantId, step.tenantId), eq(c.processInstanceId, instanceId)));
   if (!row) throw fieldError('attachmentIds', '#validation.notACase');
-  await linkAttachments(step.tx, step.app, actor, attachmentIds, row.id, 'after', 'attachmentIds');
+  await linkAttachments(step.tx, step.app, actor, attachmentIds, { caseId: row.id, stage: 'after' }, 'attachmentIds');
 }
 
 export async function getCase(app: App, actor: Actor, id: string): Promise<CaseOutput> {

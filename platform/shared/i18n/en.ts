@@ -298,6 +298,9 @@ export const en: Shape<typeof zhCN> = {
       title: 'Field inspection', empty: 'No grid waits for inspection', grid: 'Evaluation grid', indicator: 'Indicator', period: 'Period', open: 'To inspect', done: 'Done',
       points: 'Evaluation points', addPoint: 'Add an evaluation point', pointName: 'Point name', location: 'Location (tap in the grid or locate)', note: 'Note',
       yes: 'Yes', no: 'No', submit: 'Submit the inspection', submitted: 'Inspection submitted', remove: 'Remove', checklist: 'Checklist',
+      assignee: 'Inspector', unassigned: 'Not assigned', assign: 'Assign', assignTitle: 'Assign an inspector', assigned: 'Assigned',
+      candidate: '{name} ({open} open)', noCandidates: 'No inspector covers this grid\'s area: set one up under People first', mine: 'My tasks', all: 'All',
+      photos: 'Photos', notYours: 'This inspection is assigned to another inspector: you can view it but not submit results.',
     },
     plugins: {
       title: 'Plugins', id: 'Plugin', version: 'Version', kind: 'Kind', source: 'Source', status: 'Status', error: 'Reason', registered: 'Registered',
@@ -518,6 +521,7 @@ export const en: Shape<typeof zhCN> = {
     checkField: 'a check must name one of the indicator\'s input items',
     inputRequired: 'is required',
     outsideGrid: 'the evaluation point is outside the sampled grid',
+    notAnInspectorOfGrid: 'must be an inspector whose area holds the evaluation grid',
     notAChecklistItem: 'is not an item of the checklist',
     notAnInspectionIndicator: 'this indicator is not collected by field inspection',
     notAnInput: 'is not an input item of this indicator',

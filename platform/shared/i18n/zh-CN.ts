@@ -294,6 +294,9 @@ export const zhCN = {
       title: '实地考察', empty: '没有待考察的网格', grid: '评价网格', indicator: '指标', period: '统计周期', open: '待考察', done: '已完成',
       points: '评价点位', addPoint: '添加评价点位', pointName: '点位名称', location: '位置（在网格内点选或定位）', note: '备注',
       yes: '是', no: '否', submit: '提交考察结果', submitted: '考察结果已提交', remove: '删除', checklist: '检查项',
+      assignee: '考察人', unassigned: '待分配', assign: '分配', assignTitle: '分配考察人', assigned: '已分配',
+      candidate: '{name}（在办 {open} 项）', noCandidates: '该网格所在片区没有监督员，请先在人员管理中设置', mine: '我的任务', all: '全部',
+      photos: '照片', notYours: '该考察任务已分配给其他监督员，你可以查看但不能提交结果。',
     },
     plugins: {
       title: '插件管理', id: '插件', version: '版本', kind: '类型', source: '来源', status: '状态', error: '原因', registered: '注册内容',
@@ -514,6 +517,7 @@ export const zhCN = {
     checkField: '检查规则须指向本指标的一个填报项',
     inputRequired: '须填写',
     outsideGrid: '评价点位不在抽查的评价网格内',
+    notAnInspectorOfGrid: '须为该评价网格所在片区的监督员',
     notAChecklistItem: '不是该检查表的检查项',
     notAnInspectionIndicator: '该指标不是实地考察类指标',
     notAnInput: '不是该指标的填报项',

@@ -3,6 +3,7 @@ import { idParams } from '../../../shared/schemas/common.ts';
 import { caseInput, caseOutput, casePage, caseQuery } from '../../../shared/schemas/case.ts';
 import { attachmentOutput } from '../../../shared/schemas/case.ts';
 import { createCase, getCase, listCases, mayReadCase } from '../../services/cases.server.ts';
+import { mayReadInspection } from '../../indicators/inspections.server.ts';
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, readAttachment, uploadAttachment } from '../../services/attachments.server.ts';
 
 export const caseRoutes = [
@@ -34,8 +35,10 @@ export const caseRoutes = [
     handler: ({ app, actor, body, req }) => uploadAttachment(app, actor, body as Buffer, String(req.headers['content-type']), req.headers['x-file-name'] as string | undefined),
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/attachments/{id}', tag: 'cases', summary: 'Download an attachment (its uploader, or whoever may read its case)',
+    method: 'GET', path: '/api/v1/attachments/{id}', tag: 'cases', summary: 'Download an attachment (its uploader, or whoever may read its case or inspection task)',
     params: idParams, errors: [401, 404], produces: 'application/octet-stream',
-    handler: ({ app, actor, params }) => readAttachment(app, actor, params.id, (caseId) => mayReadCase(app, actor, caseId)),
+    handler: ({ app, actor, params }) => readAttachment(app, actor, params.id, {
+      mayReadCase: (caseId) => mayReadCase(app, actor, caseId), mayReadInspection: (taskId) => mayReadInspection(app, actor, taskId),
+    }),
   }),
 ];
