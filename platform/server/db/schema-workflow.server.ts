@@ -4,6 +4,7 @@
  * subscriptions, service-task jobs) and the activity history. Written by the workflow executor
  * only, always in the same transaction as the instance state they belong to.
  */
+import { sql } from 'drizzle-orm';
 import type { SchemaKit } from './schema-kit.server.ts';
 
 export type InstanceStatusColumn = 'active' | 'completed' | 'terminated' | 'failed';
@@ -56,6 +57,8 @@ export function defineWorkflowSchema(k: SchemaKit) {
     formDefinitionId: k.text('form_definition_id'),
     dueAt: k.timestamp('due_at'),
     escalateTo: k.text('escalate_to'),
+    /** When the holders of `escalateTo` were told the task is overdue (once; workflow/escalation.server.ts). */
+    escalatedAt: k.timestamp('escalated_at'),
     priority: k.json<unknown>('priority'),
     loopCounter: k.int('loop_counter'),
     variables: k.json<Record<string, unknown>>('variables').notNull(),
@@ -70,8 +73,10 @@ export function defineWorkflowSchema(k: SchemaKit) {
   }, (t) => [
     k.index('tasks_inbox_idx').on(t.tenantId, t.status, t.assigneeId),
     k.index('tasks_instance_idx').on(t.instanceId),
-    // No index on due_at: nothing queries tasks by it (overdue is computed per task shown, 督办
-    // is a timer), and each one costs every task insert and status change a B-tree write.
+    // No plain index on due_at: overdue is computed per task shown and 督办 is a timer, and it would
+    // cost every task insert and status change a B-tree write. The escalation sweep's index holds
+    // only waiting tasks that name a target and were not escalated yet (none, for most processes).
+    k.index('tasks_escalation_idx').on(t.dueAt).where(sql`escalate_to IS NOT NULL AND escalated_at IS NULL AND status IN ('open', 'claimed')`),
   ]);
 
   /** Who may claim an open task, one row per rule value: the inbox query stays indexable on both dialects. */

@@ -29,6 +29,7 @@ export function toTaskOutput(app: App, task: TaskRow, instance: InstanceRow): Ta
     candidateRoles: task.candidateRoles, candidatePositions: task.candidatePositions, candidateOrgIds: task.candidateOrgIds,
     formKey: task.formKey, formDefinitionId: task.formDefinitionId, dueAt: task.dueAt?.toISOString() ?? null,
     overdue: open && task.dueAt !== null && task.dueAt.getTime() < app.now().getTime(),
+    escalateTo: task.escalateTo, escalatedAt: task.escalatedAt?.toISOString() ?? null,
     processKey: instance.processKey, businessKey: instance.businessKey, variables: task.variables,
     createdAt: task.createdAt.toISOString(), completedAt: task.completedAt?.toISOString() ?? null, completedBy: task.completedBy, comment: task.comment,
   };

@@ -9,6 +9,7 @@ import { and, asc, eq, lte, notInArray } from 'drizzle-orm';
 import type { App } from '../app.server.ts';
 import { stepIn } from './step.server.ts';
 import { fireStartTimer } from './start-timers.server.ts';
+import { escalateOverdueTasks } from './escalation.server.ts';
 
 /**
  * Fires up to `limit` timers due at the app's current time — those of running instances, then
@@ -78,11 +79,12 @@ async function fireOne(app: App, kind: TimerKind, failing: ReadonlySet<string>, 
   });
 }
 
-/** Runs `fireDueTimers` every `intervalMs` until the returned stop function is called. */
+/** Runs `fireDueTimers`, then the overdue-task escalation, every `intervalMs` until the returned stop function is called. */
 export function startTimerLoop(app: App, intervalMs = 1000): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   const handle = setInterval(() => {
-    running = running.then(() => fireDueTimers(app)).catch((error: unknown) => console.error('Timer scheduler failed', error));
+    running = running.then(() => fireDueTimers(app)).catch((error: unknown) => console.error('Timer scheduler failed', error))
+      .then(() => escalateOverdueTasks(app)).catch((error: unknown) => console.error('Task escalation failed', error));
   }, intervalMs);
   return async () => {
     clearInterval(handle);

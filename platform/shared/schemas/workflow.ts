@@ -54,6 +54,7 @@ export const taskOutput = z.object({
   id: z.string(), instanceId: z.string(), elementId: z.string(), activityId: z.string().nullable(), name: z.string().nullable(), status: z.string(),
   assigneeId: z.string().nullable(), candidateRoles: z.array(z.string()), candidatePositions: z.array(z.string()), candidateOrgIds: z.array(z.string()),
   formKey: z.string().nullable(), formDefinitionId: z.string().nullable(), dueAt: z.string().nullable(), overdue: z.boolean(),
+  escalateTo: z.string().nullable().describe('tg:escalateTo: the role or position told once the task is overdue'), escalatedAt: z.string().nullable().describe('When they were told'),
   processKey: z.string(), businessKey: z.string().nullable(),
   variables: z.record(z.string(), z.unknown()), createdAt: z.string(), completedAt: z.string().nullable(), completedBy: z.string().nullable(),
   comment: z.string().nullable(),

@@ -1,0 +1,2 @@
+ALTER TABLE "tasks" ADD COLUMN "escalated_at" timestamp (3) with time zone;--> statement-breakpoint
+CREATE INDEX "tasks_escalation_idx" ON "tasks" USING btree ("due_at") WHERE escalate_to IS NOT NULL AND escalated_at IS NULL AND status IN ('open', 'claimed');

@@ -1,0 +1,2 @@
+ALTER TABLE `tasks` ADD `escalated_at` integer;--> statement-breakpoint
+CREATE INDEX `tasks_escalation_idx` ON `tasks` (`due_at`) WHERE escalate_to IS NOT NULL AND escalated_at IS NULL AND status IN ('open', 'claimed');
