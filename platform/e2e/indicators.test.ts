@@ -170,6 +170,25 @@ describe('browser: field inspection on a phone', () => {
     await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(16);
   });
 
+  it('given the city admin on 实地考察, when they draw one grid per district for 5-1-1 in the browser, then each district gets one distributed task', async () => {
+    const p = await suite.openPage();
+    await signIn(p, 'admin');
+    await p.goto('/inspections');
+    await waitForHydration(p);
+    await p.getByTestId('inspection-sample').click();
+    await p.getByTestId('sample-indicator').click();
+    await p.locator('.ant-select-item-option').getByText('5-1-1 城市市政消火栓完好率').click();
+    await p.getByTestId('sample-period').fill('2026-Q3');
+    await p.getByTestId('sample-per-district').fill('1');
+    await p.locator('.ant-modal-footer .ant-btn-primary').click();
+    await p.getByText('已抽取并分配').waitFor();
+    const listed = (await (await call('GET', '/api/v1/inspection-tasks?key=5-1-1', 'admin')).json()) as { items: { period: string; districtOrgId: string; assigneeName: string | null }[] };
+    const drawn = listed.items.filter((task) => task.period === '2026-Q3');
+    expect(drawn.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(drawn.map((task) => task.districtOrgId)).size).toBe(drawn.length);
+    expect(drawn.every((task) => task.assigneeName !== null)).toBe(true);
+  });
+
   it('given an open task distributed to 张小龙, when the city admin reassigns it to 待分配 in the browser, then the list and the API say so', async () => {
     const open = (await (await call('GET', '/api/v1/inspection-tasks?status=open', 'admin')).json()) as { items: { id: string; gridName: string; assigneeName: string | null }[] };
     const task = open.items.find((item) => item.assigneeName === '张小龙')!;

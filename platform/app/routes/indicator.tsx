@@ -13,6 +13,7 @@ import { useDateFormat } from '../lib/format.ts';
 import { pageTitle } from '../lib/meta.ts';
 import { EChart } from '../components/echart.tsx';
 import { Change, IndicatorValue, formatIndicatorNumber } from '../components/indicator-value.tsx';
+import { rankRegions } from '@tongguan/runtime/indicators/ranking';
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, 'ui.indicators.title');
 
@@ -32,8 +33,9 @@ export default function Indicator({ loaderData }: Route.ComponentProps) {
   const ownLevel = values.some((v) => v.regionLevel === 'city') ? 'city' : 'district';
   const headline = values.find((v) => v.regionLevel === ownLevel);
   const latestPeriod = headline?.period;
-  const districts = values.filter((v) => v.regionLevel === 'district' && v.period === latestPeriod)
-    .sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity));
+  // Best first in the indicator's own direction (延期率 and the like: lower is better).
+  const districts = rankRegions(values.filter((v) => v.regionLevel === 'district' && v.period === latestPeriod), indicator);
+  const units = rankRegions(values.filter((v) => v.regionLevel === 'unit' && v.period === latestPeriod), indicator);
   const history = values.filter((v) => v.regionLevel === ownLevel && v.regionId === (headline?.regionId ?? null)).reverse();
   const historyChart = useMemo<EChartsOption>(() => ({
     grid: { left: 48, right: 16, top: 24, bottom: 32 },
@@ -82,9 +84,18 @@ export default function Indicator({ loaderData }: Route.ComponentProps) {
         <Card size="small" title={`${t('ui.indicators.ranking')}（${latestPeriod}）`}>
           {grids.length ? <IndicatorChoropleth grids={grids} values={districts} unit={indicator.unit} basemapUrl={basemapUrl} /> : null}
           <EChart option={rankingChart} height={Math.max(160, districts.length * 36)} testId="indicator-ranking" />
-          <Table<IndicatorValueOutput> size="small" rowKey={(v) => v.regionId ?? 'city'} pagination={false} dataSource={districts} data-testid="indicator-districts" columns={[
-            { title: '#', key: 'rank', width: 48, render: (_, __, index) => index + 1 },
+          <Table<IndicatorValueOutput & { rank: number | null }> size="small" rowKey={(v) => v.regionId ?? 'city'} pagination={false} dataSource={districts} data-testid="indicator-districts" columns={[
+            { title: '#', key: 'rank', width: 48, render: (_, v) => v.rank ?? '—' },
             { title: t('ui.indicators.region'), key: 'region', render: (_, v) => v.regionName ?? '—' },
+            { title: t('ui.indicators.value'), key: 'value', render: (_, v) => <IndicatorValue value={v.value} unit={indicator.unit} size="small" /> },
+          ]} />
+        </Card>
+      ) : null}
+      {units.length ? (
+        <Card size="small" title={`${t('ui.indicators.unitRanking')}（${latestPeriod}）`}>
+          <Table<IndicatorValueOutput & { rank: number | null }> size="small" rowKey={(v) => v.regionId ?? 'unit'} pagination={{ pageSize: 20, hideOnSinglePage: true }} dataSource={units} data-testid="indicator-units" columns={[
+            { title: '#', key: 'rank', width: 48, render: (_, v) => v.rank ?? '—' },
+            { title: t('ui.indicators.unitName'), key: 'region', render: (_, v) => v.regionName ?? '—' },
             { title: t('ui.indicators.value'), key: 'value', render: (_, v) => <IndicatorValue value={v.value} unit={indicator.unit} size="small" /> },
           ]} />
         </Card>

@@ -72,6 +72,7 @@ export default function Inspection({ loaderData }: Route.ComponentProps) {
           { key: 'indicator', label: t('ui.inspections.indicator'), children: task.indicatorKey },
           { key: 'period', label: t('ui.inspections.period'), children: task.period },
           { key: 'checklist', label: t('ui.inspections.checklist'), children: task.checklist.join('；') },
+          { key: 'minPoints', label: t('ui.inspections.minPoints'), children: task.minPoints },
           { key: 'assignee', label: t('ui.inspections.assignee'), children: task.assigneeName ?? t('ui.inspections.unassigned') },
         ]} />
       </Card>

@@ -77,6 +77,8 @@ export function defineIndicatorSchema(k: SchemaKit) {
     orgId: k.text('org_id').notNull(),
     districtOrgId: k.text('district_org_id'),
     checklist: k.json<string[]>('checklist').notNull(),
+    /** 评价点位: the least number of points to record, from the indicator when drawn (null: 1). */
+    minPoints: k.int('min_points'),
     status: k.text('status').$type<'open' | 'done'>().notNull(),
     points: k.json<{ name: string; lng: number; lat: number; checks: Record<string, boolean>; note?: string; photoIds?: string[] }[]>('points'),
     /** The inspector the task is distributed to (null: any inspector whose data scope covers the grid). */

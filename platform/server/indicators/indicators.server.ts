@@ -351,7 +351,7 @@ export async function indicatorDashboard(app: App, actor: Actor, raw: unknown): 
   return { month: month.label, domain: domain ?? null, domains, cards, groups: indicators.filter((i) => i.level < 3) };
 }
 
-/** Computes every real-time third-level indicator for the period containing `month` (city and districts). */
+/** Computes every third-level indicator for the period containing `month` (city and each region level it lists). */
 export async function computeIndicatorsForMonth(app: App, actor: Actor, raw: unknown): Promise<{ computed: number }> {
   assertCan(actor, 'update', 'Indicator');
   const { month: asked } = parseInput(dashboardQuery, raw);
@@ -363,7 +363,7 @@ export async function computeIndicatorsForMonth(app: App, actor: Actor, raw: unk
   for (const row of rows) keys.set(row.key, indicatorContentSchema.parse(row.content));
   let computed = 0;
   for (const [key, content] of keys) {
-    if (content.level !== 3 || content.collection !== 'realtime' || !content.formula) continue;
+    if (content.level !== 3 || !content.formula) continue;
     const period = periodContaining(content.period, month.start);
     const levels = content.regions.filter((r): r is 'district' | 'grid' | 'unit' => r !== 'city');
     for (const groupBy of levels.length ? levels : [undefined]) await computeIndicator(app, actor, { key, period: period.label, ...(groupBy ? { groupBy } : {}) });

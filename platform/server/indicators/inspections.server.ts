@@ -56,7 +56,7 @@ type TaskRow = App['db']['t']['inspectionTasks']['$inferSelect'];
 
 export interface InspectionTaskOutput {
   id: string; indicatorKey: string; basisKey: string; period: string; gridId: string; gridName: string | null; districtOrgId: string | null;
-  checklist: string[]; status: TaskRow['status']; points: TaskRow['points']; createdAt: string; completedAt: string | null; completedBy: string | null;
+  checklist: string[]; minPoints: number; status: TaskRow['status']; points: TaskRow['points']; createdAt: string; completedAt: string | null; completedBy: string | null;
   assigneeId: string | null; assigneeName: string | null; assignedAt: string | null;
 }
 
@@ -64,7 +64,7 @@ export interface InspectionTaskOutput {
 function toOutput(row: TaskRow, gridName: string | null, names: ReadonlyMap<string, string>): InspectionTaskOutput {
   return {
     id: row.id, indicatorKey: row.indicatorKey, basisKey: row.basisKey, period: periodContaining(row.periodKind as PeriodKind, row.periodStart).label, gridId: row.gridId, gridName,
-    districtOrgId: row.districtOrgId, checklist: row.checklist, status: row.status, points: row.points, createdAt: row.createdAt.toISOString(),
+    districtOrgId: row.districtOrgId, checklist: row.checklist, minPoints: row.minPoints ?? 1, status: row.status, points: row.points, createdAt: row.createdAt.toISOString(),
     completedAt: row.completedAt?.toISOString() ?? null, completedBy: row.completedBy,
     assigneeId: row.assigneeId, assigneeName: row.assigneeId ? names.get(row.assigneeId) ?? null : null, assignedAt: row.assignedAt?.toISOString() ?? null,
   };
@@ -122,6 +122,19 @@ async function inspectionIndicator(app: App, tenantId: string, key: string, db: 
   return { definition, content, items };
 }
 
+/** The inspection indicators grids can be drawn for (the organiser's 抽取评价网格). */
+export async function inspectionIndicators(app: App, actor: Actor): Promise<{ key: string; code: string; name: string; period: PeriodKind }[]> {
+  assertCan(actor, 'update', 'Indicator');
+  const d = app.db.t.definitions;
+  const rows = await app.db.read.select({ key: d.key, version: d.version, content: d.content }).from(d)
+    .where(and(eq(d.tenantId, actor.principal.tenantId), eq(d.kind, 'indicator'), eq(d.status, 'published')));
+  const latest = new Map<string, { version: number; content: ReturnType<typeof indicatorContentSchema.parse> }>();
+  for (const row of rows) if ((latest.get(row.key)?.version ?? 0) < row.version) latest.set(row.key, { version: row.version, content: indicatorContentSchema.parse(row.content) });
+  return [...latest.entries()].filter(([, { content }]) => content.basis.some((item) => item.source === 'inspection'))
+    .map(([key, { content }]) => ({ key, code: content.code, name: content.name, period: content.period }))
+    .sort((a, b) => a.code.localeCompare(b.code, 'en', { numeric: true }));
+}
+
 /** Draws the evaluation grids of a period and creates their tasks; grids already drawn are kept. */
 export async function sampleInspections(app: App, actor: Actor, key: string, raw: unknown): Promise<InspectionTaskOutput[]> {
   assertCan(actor, 'update', 'Indicator');
@@ -135,9 +148,12 @@ export async function sampleInspections(app: App, actor: Actor, key: string, raw
   const inspectors = await inspectorsOf(app, tenantId);
   return app.db.transaction(async (tx) => {
     const load = await openLoad(app, tx, tenantId);
-    const grids = await tx.select({ id: g.id, name: g.name, orgId: g.orgId }).from(g).where(eq(g.tenantId, tenantId)).orderBy(asc(g.code));
+    const grids = await tx.select({ id: g.id, code: g.code, name: g.name, orgId: g.orgId }).from(g).where(eq(g.tenantId, tenantId)).orderBy(asc(g.code));
+    // 评价网格: the indicator may limit the draw to some grids (every item of one indicator names the same ones, or none).
+    const allowed = items.find((item) => item.grids)?.grids;
     const byDistrict = new Map<string | null, typeof grids>();
     for (const grid of grids) {
+      if (allowed && !allowed.includes(grid.code)) continue;
       const district = await districtOf(app, tenantId, grid.orgId, tx);
       byDistrict.set(district, [...(byDistrict.get(district) ?? []), grid]);
     }
@@ -156,7 +172,7 @@ export async function sampleInspections(app: App, actor: Actor, key: string, raw
         for (const item of items) {
           const row: TaskRow = {
             id: newId(), tenantId, indicatorKey: key, basisKey: item.key, periodKind: period.kind, periodStart: period.start, gridId: grid.id, orgId: grid.orgId,
-            districtOrgId: district, checklist: item.checklist, status: 'open', points: null, createdAt: now, createdBy: userId, completedAt: null, completedBy: null,
+            districtOrgId: district, checklist: item.checklist, minPoints: item.minPoints ?? null, status: 'open', points: null, createdAt: now, createdBy: userId, completedAt: null, completedBy: null,
             assigneeId: assignee?.id ?? null, assignedAt: assignee ? now : null,
           };
           await tx.insert(it).values(row);
@@ -290,6 +306,8 @@ export async function submitInspection(app: App, actor: Actor, id: string, raw: 
         ...(point.photoIds?.length ? { photoIds: point.photoIds } : {}),
       };
     });
+    const least = task.minPoints ?? 1;
+    if (points.length < least) fields.push({ field: 'points', message: translate(actor.locale, 'validation.tooFewPoints', { min: least }) });
     if (fields.length) throw new AppError('validation_failed', {}, { fields });
     for (const [i, point] of points.entries()) {
       if (point.photoIds) await linkAttachments(tx, app, actor, point.photoIds, { inspectionTaskId: id, photosOnly: true }, `points.${i}.photoIds`);

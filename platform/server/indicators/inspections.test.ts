@@ -217,6 +217,34 @@ describe('field inspection (实地考察)', () => {
     expect(audit.map((a) => a.action)).toEqual(['update', 'update', 'update']);
   });
 
+  it('given an indicator naming its 评价网格 and 评价点位, when saved with an unknown grid, then 422 names it; when published, then only its grids are drawn and fewer points than asked are refused', async () => {
+    const admin = await t.tokenFor('admin');
+    const g = t.app.db.t.grids;
+    const [grid] = await t.app.db.read.select({ code: g.code }).from(g).where(eq(g.id, eastGrid.id));
+    const content = (grids: string[]) => ({
+      code: '4-2-9', name: '井盖抽查（测试）', unit: '%', level: 3, parentCode: '4-2', domain: 'water', collection: 'inspection', period: 'month',
+      basis: [{ key: 'covers', name: '井盖', source: 'inspection', checklist: ['井盖无缺失'], grids, minPoints: 2 }],
+      formula: 'PERCENT(covers.passed, covers.total)',
+    });
+    const bad = await t.request('POST', '/api/v1/definitions', { token: admin, body: { kind: 'indicator', key: 'covers-sampled', name: '井盖抽查', content: content([grid!.code, 'NO-SUCH-GRID']) } });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as ErrorJson).error.fields).toEqual([{ field: 'content.basis.0.grids.1', message: '网格不存在' }]);
+    const created = await t.request('POST', '/api/v1/definitions', { token: admin, body: { kind: 'indicator', key: 'covers-sampled', name: '井盖抽查', content: content([grid!.code]) } });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const published = await t.request('POST', `/api/v1/definitions/${((await created.json()) as { id: string }).id}/publish`, { token: admin, body: { comment: 'v1' } });
+    expect(published.status).toBe(200);
+    const drawn = await t.request('POST', '/api/v1/indicators/covers-sampled/inspections', { token: admin, body: { period: '2026-03', perDistrict: 5 } });
+    const items = ((await drawn.json()) as { items: InspectionTaskOutput[] }).items;
+    expect(items.map((task) => task.gridId)).toEqual([eastGrid.id]);
+    // The district-level inspector has the fewest open tasks by now.
+    expect(items[0]).toMatchObject({ minPoints: 2, assigneeName: '区级监督员' });
+    const one = await submit(items[0]!.id, [{ name: '井盖', location: eastGrid.inside, checks: { 井盖无缺失: true } }], 'dh.inspector9');
+    expect(one.status).toBe(422);
+    expect(((await one.json()) as ErrorJson).error.fields).toEqual([{ field: 'points', message: '每个评价网格至少须记录 2 个评价点位' }]);
+    const two = await submit(items[0]!.id, [{ name: '井盖 1', location: eastGrid.inside, checks: { 井盖无缺失: true } }, { name: '井盖 2', location: eastGrid.inside, checks: { 井盖无缺失: false } }], 'dh.inspector9');
+    expect(two.status).toBe(200);
+  });
+
   it('given an indicator that is not inspected, when drawing grids for it, then 422', async () => {
     const res = await t.request('POST', '/api/v1/indicators/6-1-7/inspections', { token: await t.tokenFor('admin'), body: { period: '2026-03', perDistrict: 1 } });
     expect(res.status).toBe(422);

@@ -1,7 +1,9 @@
 /**
- * 指标定时计算: every published real-time indicator of every city is computed for its current
- * period and the one before (late changes — a case of last month closed today — still count
- * there), for the city and each region level it lists. Recomputation replaces values, so several
+ * 指标定时计算: every published indicator with a formula, of every city, is computed for its
+ * current period and the one before (late changes — a case of last month closed today, a report
+ * approved or an inspection done since — still count there), for the city and each region level
+ * it lists. Reported and inspected ones read what was approved or done; without it their value is
+ * the explicit 'no data'. Recomputation replaces values, so several
  * processes running this at once (PostgreSQL deployments) only repeat work. One audit entry per
  * city and run says what was computed.
  */
@@ -12,15 +14,15 @@ import type { App } from '../app.server.ts';
 import { recordAudit } from '../audit/audit.server.ts';
 import { storeValues, type PublishedIndicator } from './indicators.server.ts';
 
-/** The latest published version of each indicator of a city that computes from platform data. */
-async function realtimeIndicators(app: App, tenantId: string): Promise<PublishedIndicator[]> {
+/** The latest published version of each indicator of a city that has a formula (every third-level one). */
+async function computableIndicators(app: App, tenantId: string): Promise<PublishedIndicator[]> {
   const d = app.db.t.definitions;
   const rows = await app.db.read.select({ id: d.id, key: d.key, version: d.version, content: d.content }).from(d)
     .where(and(eq(d.tenantId, tenantId), eq(d.kind, 'indicator'), eq(d.status, 'published')));
   const latest = new Map<string, PublishedIndicator>();
   for (const row of rows) {
     const content = indicatorContentSchema.parse(row.content);
-    if (content.collection !== 'realtime' || !content.formula) continue;
+    if (!content.formula) continue;
     if ((latest.get(row.key)?.version ?? 0) < row.version) latest.set(row.key, { id: row.id, key: row.key, version: row.version, content });
   }
   return [...latest.values()];
@@ -30,7 +32,7 @@ export async function computeDueIndicators(app: App): Promise<{ values: number }
   const tenants = await app.db.read.select({ id: app.db.t.tenants.id }).from(app.db.t.tenants);
   let values = 0;
   for (const { id: tenantId } of tenants) {
-    const indicators = await realtimeIndicators(app, tenantId);
+    const indicators = await computableIndicators(app, tenantId);
     if (!indicators.length) continue;
     const now = app.now();
     const periods = new Set<string>();

@@ -97,7 +97,20 @@ export function indicatorFormulaIssues(app: Pick<App, 'functions'>, content: Ind
     { code: 'custom', path: problem.path, message: EXPR_ISSUE_PREFIX + JSON.stringify(problem.diagnostic), input: undefined } as z.core.$ZodIssue));
 }
 
-registerDefinitionCheck('indicator', async (app, _db, _tenantId, content) => indicatorFormulaIssues(app, content as IndicatorContent));
+/** 评价网格 named by code must be grids of the city. */
+async function evaluationGridIssues(app: App, db: Db, tenantId: string, content: IndicatorContent): Promise<z.core.$ZodIssue[]> {
+  const named = content.basis.flatMap((item, i) => (item.source === 'inspection' && item.grids ? [{ i, grids: item.grids }] : []));
+  if (!named.length) return [];
+  const g = app.db.t.grids;
+  const known = new Set((await db.select({ code: g.code }).from(g).where(eq(g.tenantId, tenantId))).map((row) => row.code));
+  return named.flatMap(({ i, grids }) => grids.flatMap((code, j) => (known.has(code) ? [] : [
+    { code: 'custom', path: ['basis', i, 'grids', j], message: '#validation.unknownGrid', input: undefined } as z.core.$ZodIssue,
+  ])));
+}
+
+registerDefinitionCheck('indicator', async (app, db, tenantId, content) => [
+  ...indicatorFormulaIssues(app, content as IndicatorContent), ...(await evaluationGridIssues(app, db, tenantId, content as IndicatorContent)),
+]);
 
 /** Runs the kind's city check on parsed content; throws a 422 with every issue. */
 export async function checkDefinitionInCity(app: App, db: Db, tenantId: string, kind: DefinitionKind, content: unknown, locale: Locale, path: (string | number)[] = ['content']): Promise<void> {

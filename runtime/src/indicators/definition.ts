@@ -35,7 +35,13 @@ const basisItem = z.discriminatedUnion('source', [
     key, name: z.string().min(1).max(200), source: z.literal('input'),
     min: z.number().optional(), max: z.number().optional(), unit: z.string().max(20).optional(), integer: z.boolean().optional(),
   }).refine((item) => item.min === undefined || item.max === undefined || item.min <= item.max, { message: '#validation.minAboveMax', path: ['max'] }),
-  z.object({ key, name: z.string().min(1).max(200), source: z.literal('inspection'), checklist: z.array(z.string().min(1).max(200)).min(1).max(100) }),
+  z.object({
+    key, name: z.string().min(1).max(200), source: z.literal('inspection'), checklist: z.array(z.string().min(1).max(200)).min(1).max(100),
+    /** 评价网格: the grids (by code) evaluation grids are drawn from; absent: every grid of the city. */
+    grids: z.array(z.string().min(1).max(50)).min(1).max(5000).optional(),
+    /** 评价点位: how many evaluation points an inspector records at least in a drawn grid (1 when absent). */
+    minPoints: z.number().int().min(1).max(200).optional(),
+  }),
 ]);
 
 export const indicatorContentSchema = z.object({

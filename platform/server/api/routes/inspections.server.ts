@@ -5,7 +5,7 @@ import { assignInput, assignInspection, inspectionCandidates, inspectionQuery, l
 
 const task = z.object({
   id: z.string(), indicatorKey: z.string(), basisKey: z.string(), period: z.string(), gridId: z.string(), gridName: z.string().nullable(),
-  districtOrgId: z.string().nullable(), checklist: z.array(z.string()), status: z.enum(['open', 'done']),
+  districtOrgId: z.string().nullable(), checklist: z.array(z.string()), minPoints: z.number().int().describe('评价点位: the least number of points to record'), status: z.enum(['open', 'done']),
   points: z.array(z.object({
     name: z.string(), lng: z.number(), lat: z.number(), checks: z.record(z.string(), z.boolean()), note: z.string().optional(), photoIds: z.array(z.string()).optional(),
   })).nullable(),
