@@ -93,7 +93,7 @@ describe('browser: indicators', () => {
     await p.waitForURL((url) => url.pathname === '/evaluation');
     await waitForHydration(p);
     const table = p.getByTestId('evaluation-table');
-    await table.getByText('满分 6').first().waitFor();
+    await table.getByText('满分 91').first().waitFor();
     await table.getByText('东湖区').first().waitFor();
     expect(await table.locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
     await p.getByTestId('evaluation-chart').locator('canvas').waitFor();
