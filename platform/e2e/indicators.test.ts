@@ -47,6 +47,22 @@ describe('browser: indicators', () => {
     expect(await p.locator('[data-testid="indicator-card"]').count()).toBe(47);
   });
 
+  it('given the computed period, when the admin opens 指标看板, then the districts panel maps and ranks the chosen indicator and the cards draw their trend', async () => {
+    const p = await suite.openPage();
+    await signIn(p, 'admin');
+    await p.goto('/indicators?domain=cases');
+    await waitForHydration(p);
+    const panel = p.getByTestId('indicator-district-panel');
+    await panel.getByTestId('choropleth-legend').waitFor();
+    await panel.locator('[data-testid="grid-map"] .leaflet-overlay-pane path').first().waitFor({ state: 'attached' });
+    await panel.getByTestId('district-panel-ranking').locator('canvas').waitFor();
+    await panel.getByTestId('district-panel-indicator').click();
+    await p.locator('.ant-select-item-option').getByText('6-1-1 立案数').click();
+    // 立案数 this month: the case registered before the suite counts for 东湖区.
+    const registered = p.locator('[data-testid="indicator-card"][data-code="6-1-1"]');
+    expect(Number(await registered.getByTestId('indicator-trend').getAttribute('data-points'))).toBeGreaterThanOrEqual(1);
+  });
+
   it('given the computed period, when the admin picks 绩效评价 and then 城市路网, then only that domain\'s indicators show, coloured by their target', async () => {
     const p = await suite.openPage();
     await signIn(p, 'admin');
@@ -181,8 +197,10 @@ describe('browser: field inspection on a phone', () => {
     await p.getByTestId('sample-period').fill('2026-Q3');
     await p.getByTestId('sample-per-district').fill('1');
     await p.locator('.ant-modal-footer .ant-btn-primary').click();
-    await p.getByText('已抽取并分配').waitFor();
-    const listed = (await (await call('GET', '/api/v1/inspection-tasks?key=5-1-1', 'admin')).json()) as { items: { period: string; districtOrgId: string; assigneeName: string | null }[] };
+    type Listed = { items: { period: string; districtOrgId: string; assigneeName: string | null }[] };
+    const q3 = async () => ((await (await call('GET', '/api/v1/inspection-tasks?key=5-1-1', 'admin')).json()) as Listed).items.filter((task) => task.period === '2026-Q3');
+    await expect.poll(async () => (await q3()).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+    const listed = { items: await q3() };
     const drawn = listed.items.filter((task) => task.period === '2026-Q3');
     expect(drawn.length).toBeGreaterThanOrEqual(3);
     expect(new Set(drawn.map((task) => task.districtOrgId)).size).toBe(drawn.length);
@@ -190,14 +208,15 @@ describe('browser: field inspection on a phone', () => {
   });
 
   it('given an open task distributed to 张小龙, when the city admin reassigns it to 待分配 in the browser, then the list and the API say so', async () => {
-    const open = (await (await call('GET', '/api/v1/inspection-tasks?status=open', 'admin')).json()) as { items: { id: string; gridName: string; assigneeName: string | null }[] };
-    const task = open.items.find((item) => item.assigneeName === '张小龙')!;
-    expect(task).toBeDefined();
     const p = await suite.openPage();
     await signIn(p, 'admin');
     await p.goto('/inspections');
     await waitForHydration(p);
-    const row = p.getByTestId('inspection-row').filter({ has: p.locator(`a[href="/inspections/${task.id}"]`) });
+    // Open tasks come first: the first of 张小龙's on the first page.
+    const first = p.getByTestId('inspection-row').filter({ has: p.getByTestId('inspection-assignee-name').getByText('张小龙') }).first();
+    const href = (await first.getByRole('link').getAttribute('href'))!;
+    const task = { id: href.split('/').pop()! };
+    const row = p.getByTestId('inspection-row').filter({ has: p.locator(`a[href="${href}"]`) });
     await row.getByTestId('inspection-assign').click();
     await p.getByTestId('inspection-assignee').click();
     // 龙泉街道's grid: only 张小龙 is an inspector there, so the choice is him or nobody.

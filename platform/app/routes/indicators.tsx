@@ -1,10 +1,17 @@
+import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { Button, Card, Col, DatePicker, Empty, Row, Segmented, Space, Tag, Typography } from 'antd';
+import { Button, Card, Col, DatePicker, Empty, Row, Segmented, Select, Space, Tag, Typography } from 'antd';
+import type { EChartsOption } from 'echarts';
 import dayjs from 'dayjs';
 import type { Route } from './+types/indicators';
 import { requirePermission, requireCsrf } from '../lib/guard.server.ts';
 import { orRespond, runIntent } from '../lib/action.server.ts';
-import { computeIndicatorsForMonth, indicatorDashboard, type DashboardCard } from '../../server/indicators/indicators.server.ts';
+import { computeIndicatorsForMonth, gridsByDistrict, indicatorDashboard, type DashboardCard } from '../../server/indicators/indicators.server.ts';
+import { getParameterValue } from '../../server/services/parameters.server.ts';
+import { rankRegions } from '@tongguan/runtime/indicators/ranking';
+import { IndicatorChoropleth } from '../components/indicator-choropleth.tsx';
+import { EChart } from '../components/echart.tsx';
+import { Sparkline } from '../components/sparkline.tsx';
 import { useT } from '../lib/i18n.tsx';
 import { useIntent } from '../lib/use-intent.ts';
 import { useShell } from '../lib/shell-context.tsx';
@@ -17,7 +24,11 @@ export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, 'ui.
 export async function loader({ request, context }: Route.LoaderArgs) {
   const actor = await requirePermission(request, context, 'read', 'Indicator');
   const search = new URL(request.url).searchParams;
-  return orRespond(actor.locale, () => indicatorDashboard(context.app, actor, { month: search.get('month') ?? undefined, domain: search.get('domain') || undefined }));
+  return orRespond(actor.locale, async () => ({
+    ...(await indicatorDashboard(context.app, actor, { month: search.get('month') ?? undefined, domain: search.get('domain') || undefined })),
+    grids: await gridsByDistrict(context.app, actor),
+    basemapUrl: await getParameterValue(context.app, actor.principal.tenantId, 'map.basemapUrl'),
+  }));
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -46,16 +57,45 @@ function IndicatorCard({ card }: { card: DashboardCard }) {
       <div>
         <Space wrap size="small">
           <Change label={t('ui.indicators.previous')} now={card.value} before={card.previous} unit={card.unit} />
+          <Change label={t('ui.indicators.lastYear')} now={card.value} before={card.lastYear} unit={card.unit} />
           {card.target ? <Typography.Text type="secondary">{t('ui.indicators.target')} {card.target.operator === '>=' ? '≥' : '≤'} {formatIndicatorNumber(card.target.value)}{card.unit ?? ''}</Typography.Text> : null}
         </Space>
       </div>
+      <Sparkline points={card.trend} unit={card.unit} testId="indicator-trend" />
       {card.regionName ? <Typography.Text type="secondary">{t('ui.indicators.showsRegion', { region: card.regionName })}</Typography.Text> : null}
     </Card>
   );
 }
 
+/** 区县分布: one indicator's districts on the map and ranked best first (its own direction). */
+function DistrictPanel({ cards, grids, basemapUrl }: { cards: DashboardCard[]; grids: Route.ComponentProps['loaderData']['grids']; basemapUrl: string | null }) {
+  const t = useT();
+  const withDistricts = cards.filter((card) => card.districts.some((d) => d.value !== null));
+  const [chosen, setChosen] = useState<string | undefined>();
+  const card = withDistricts.find((c) => c.key === chosen) ?? withDistricts[0];
+  const ranked = useMemo(() => (card ? rankRegions(card.districts, card) : []), [card]);
+  const option = useMemo<EChartsOption>(() => ({
+    grid: { left: 96, right: 24, top: 8, bottom: 24 },
+    tooltip: {},
+    xAxis: { type: 'value', name: card?.unit ?? '' },
+    yAxis: { type: 'category', inverse: true, data: ranked.map((d) => `${d.rank ?? '—'}. ${d.regionName ?? ''}`) },
+    series: [{ type: 'bar', data: ranked.map((d) => d.value) }],
+  }), [ranked, card]);
+  if (!card) return null;
+  return (
+    <Card size="small" title={t('ui.indicators.districtPanel')} data-testid="indicator-district-panel"
+      extra={<Select size="small" style={{ minWidth: 220, maxWidth: '60vw' }} value={card.key} onChange={setChosen} data-testid="district-panel-indicator"
+        options={withDistricts.map((c) => ({ value: c.key, label: `${c.code} ${c.name}` }))} />}>
+      <Row gutter={[12, 12]}>
+        <Col xs={24} lg={14}>{grids.length ? <IndicatorChoropleth grids={grids} values={card.districts} unit={card.unit} basemapUrl={basemapUrl} /> : null}</Col>
+        <Col xs={24} lg={10}><EChart option={option} height={Math.max(160, ranked.length * 36)} testId="district-panel-ranking" /></Col>
+      </Row>
+    </Card>
+  );
+}
+
 export default function Indicators({ loaderData }: Route.ComponentProps) {
-  const { month, domain, domains, cards, groups } = loaderData;
+  const { month, domain, domains, cards, groups, grids, basemapUrl } = loaderData;
   const t = useT();
   const navigate = useNavigate();
   const { can } = useShell();
@@ -85,6 +125,7 @@ export default function Indicators({ loaderData }: Route.ComponentProps) {
           onChange={(value) => void navigate(query({ domain: value === 'all' ? null : String(value) }))} />
       ) : null}
       {cards.length === 0 ? <Empty description={t('ui.indicators.empty')} /> : null}
+      <div style={{ marginBottom: 16 }}><DistrictPanel cards={cards} grids={grids} basemapUrl={basemapUrl} /></div>
       {[...sections, ...(ungrouped.length ? [{ group: undefined, cards: ungrouped }] : [])].map(({ group, cards: shown }) => (
         <div key={group?.code ?? 'other'} style={{ marginBottom: 16 }}>
           {group ? <Typography.Title level={5}>{group.code} {group.name}</Typography.Title> : null}

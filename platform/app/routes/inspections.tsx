@@ -116,7 +116,7 @@ export default function Inspections({ loaderData }: Route.ComponentProps) {
           options={[{ value: 'mine', label: t('ui.inspections.mine') }, { value: 'all', label: t('ui.inspections.all') }]} data-testid="inspection-view" />
       )}>
       {items.length === 0 ? <Empty description={t('ui.inspections.empty')} /> : (
-        <List dataSource={items} renderItem={(task) => (
+        <List dataSource={items} pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }} renderItem={(task) => (
           <List.Item data-testid="inspection-row" extra={(
             <Space size="small">
               <Tag color={task.status === 'open' ? 'orange' : 'green'}>{t(`ui.inspections.${task.status}`)}</Tag>

@@ -292,12 +292,21 @@ export async function indicatorValues(app: App, actor: Actor, key: string, raw: 
   });
 }
 
+/** Periods in a dashboard card's trend line. */
+const TREND_PERIODS = 6;
+
 export interface DashboardCard extends IndicatorSummary {
   /** The period shown, as written (2026-03). */
   shownPeriod: string;
   value: number | null;
   status: 'ok' | 'noData' | 'notComputed';
   previous: number | null;
+  /** 同比: the same period a year before. */
+  lastYear: number | null;
+  /** The card's last periods, oldest first, ending with the one shown (null: no data or not computed). */
+  trend: { period: string; value: number | null }[];
+  /** Each district's value in the period shown (the ranking and the map), as far as the caller may see. */
+  districts: { regionId: string; regionName: string | null; value: number | null }[];
   /** Whose value the card shows: the city's, or (for a district's staff) their district's. */
   regionName: string | null;
   /** Against the target: true met, false missed, null without a target or a value. */
@@ -326,7 +335,13 @@ export async function indicatorDashboard(app: App, actor: Actor, raw: unknown): 
   const cards: DashboardCard[] = [];
   const leaves = indicators.filter((i) => i.level === 3);
   const periods = new Map(leaves.map((i) => [i.key, periodContaining(i.period, month.start)] as const));
-  const starts = [...new Set([...periods.values()].flatMap((p) => [p.start.getTime(), previousPeriod(p).start.getTime()]))].map((ms) => new Date(ms));
+  // The trend's periods (the previous ones among them) and the same period a year before.
+  const trendOf = (period: Period) => {
+    const out = [period];
+    while (out.length < TREND_PERIODS) out.unshift(previousPeriod(out[0]!));
+    return out;
+  };
+  const starts = [...new Set([...periods.values()].flatMap((p) => [...trendOf(p), samePeriodLastYear(p)].map((x) => x.start.getTime())))].map((ms) => new Date(ms));
   const rows = leaves.length ? await app.db.read.select().from(iv).where(and(eq(iv.tenantId, tenantId), inArray(iv.indicatorKey, leaves.map((i) => i.key)), inArray(iv.periodStart, starts))) : [];
   const visible = rows.filter((row) => can(actor, 'read', 'Indicator', { regionId: row.regionId || null }));
   const names = await regionsOf(app, app.db.read, tenantId, 'district');
@@ -336,12 +351,25 @@ export async function indicatorDashboard(app: App, actor: Actor, raw: unknown): 
       const mine = visible.filter((r) => r.indicatorKey === indicator.key && r.periodKind === period.kind && r.periodStart.getTime() === start.getTime());
       return mine.find((r) => r.regionLevel === 'city') ?? mine.find((r) => r.regionLevel === 'district');
     };
+    const pickAt = (start: Date, region: string | undefined) => (region
+      ? visible.find((r) => r.indicatorKey === indicator.key && r.periodKind === period.kind && r.periodStart.getTime() === start.getTime() && `${r.regionLevel}:${r.regionId}` === region)
+      : pick(start));
     const current = pick(period.start);
     const before = pick(previousPeriod(period).start);
     const value = current?.value ?? null;
     const target = indicator.target;
+    const shownRegion = current ? `${current.regionLevel}:${current.regionId}` : undefined;
+    // The trend follows the region the card shows (the city, or a district's staff's district).
+    const trend = trendOf(period).map((p) => {
+      const row = visible.find((r) => r.indicatorKey === indicator.key && r.periodKind === p.kind && r.periodStart.getTime() === p.start.getTime()
+        && (shownRegion ? `${r.regionLevel}:${r.regionId}` === shownRegion : r.regionLevel === 'city'));
+      return { period: p.label, value: row?.value ?? null };
+    });
+    const districts = visible.filter((r) => r.indicatorKey === indicator.key && r.regionLevel === 'district' && r.periodKind === period.kind && r.periodStart.getTime() === period.start.getTime())
+      .map((r) => ({ regionId: r.regionId, regionName: names.get(r.regionId) ?? null, value: r.value }));
     cards.push({
       ...indicator, shownPeriod: period.label, value, status: current ? current.status : 'notComputed', previous: before?.value ?? null,
+      lastYear: pickAt(samePeriodLastYear(period).start, shownRegion)?.value ?? null, trend, districts,
       regionName: current && current.regionId ? names.get(current.regionId) ?? null : null,
       meetsTarget: target && value !== null ? (target.operator === '>=' ? value >= target.value : value <= target.value) : null,
       statusBand: indicatorStatus({ bands: indicator.bands ?? undefined, target: indicator.target ?? undefined }, value),

@@ -216,6 +216,27 @@ describe('指标看板 by domain', () => {
     expect(cases.cards.find((c) => c.code === '6-1-11')!.statusBand).toBeNull();
   });
 
+  it('given 立案数 computed for March, February and March a year before, when the dashboard is read, then its card has 环比, 同比, a six-month trend and every district\'s value', async () => {
+    for (const period of ['2025-03', '2026-02', '2026-03']) expect((await compute({ key: '6-1-1', period, groupBy: 'district' })).status).toBe(200);
+    const actor = await actorFor('admin');
+    const board = await indicatorDashboard(t.app, actor, { month: '2026-03', domain: 'cases' });
+    const registered = board.cards.find((c) => c.code === '6-1-1')!;
+    // March 2025 had no case: 同比 is a real 0 (a count), not no data.
+    expect(registered.value).toBeGreaterThan(0);
+    expect(registered.lastYear).toBe(0);
+    expect(registered.previous).not.toBeNull();
+    expect(registered.trend.map((p) => p.period)).toEqual(['2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03']);
+    expect(registered.trend.at(-1)).toEqual({ period: '2026-03', value: registered.value });
+    expect(registered.trend.at(-2)!.value).toBe(registered.previous);
+    expect(registered.trend[0]!.value).toBeNull();
+    expect(registered.districts.find((d) => d.regionId === east)).toMatchObject({ regionName: '东湖区', value: expect.any(Number) });
+    // A district's staff see their own district only, on the card, in the trend and in the districts.
+    const district = await indicatorDashboard(t.app, await actorFor('dh.intake'), { month: '2026-03', domain: 'cases' });
+    const theirs = district.cards.find((c) => c.code === '6-1-1')!;
+    expect(theirs.districts.map((d) => d.regionId)).toEqual([east]);
+    expect(theirs.trend.at(-1)!.value).toBe(registered.districts.find((d) => d.regionId === east)!.value);
+  });
+
   it('given a domain the platform does not know, when asked, then 422 names the field', async () => {
     const actor = await actorFor('admin');
     await expect(indicatorDashboard(t.app, actor, { domain: 'space' })).rejects.toMatchObject({ code: 'validation_failed', issues: [expect.objectContaining({ path: ['domain'] })] });

@@ -356,6 +356,7 @@ export const en: Shape<typeof zhCN> = {
       title: 'Indicator dashboard', month: 'Month', compute: 'Compute this period', computed: '{count} indicators computed', noData: 'No data',
       notComputed: 'Not computed yet', target: 'Target', met: 'Met', missed: 'Missed', previous: 'vs previous', lastYear: 'vs last year', unit: 'Unit',
       formula: 'Formula', basis: 'Data basis', basisKey: 'Name', basisSource: 'Source', value: 'Value', history: 'History',
+      districtPanel: 'Districts: map and ranking',
       unitRanking: 'Ranking of responsible units', unitName: 'Responsible unit',
       ranking: 'District ranking', region: 'Region', city: 'Whole city', period: 'Period', computedAt: 'Computed at', version: 'Version',
       explanation: 'Where this value comes from', sources: { query: 'Platform data', input: 'Reported', inspection: 'Field inspection' },

@@ -352,6 +352,7 @@ export const zhCN = {
       title: '指标看板', month: '统计月份', compute: '计算本期', computed: '已计算 {count} 项指标', noData: '暂无数据',
       notComputed: '尚未计算', target: '目标', met: '达标', missed: '未达标', previous: '环比', lastYear: '同比', unit: '单位',
       formula: '计算公式', basis: '测算依据', basisKey: '名称', basisSource: '来源', value: '数值', history: '历史趋势',
+      districtPanel: '各区分布与排名',
       unitRanking: '责任单位排名', unitName: '责任单位',
       ranking: '各区排名', region: '区域', city: '全市', period: '统计周期', computedAt: '计算时间', version: '版本',
       explanation: '本期数值的来历', sources: { query: '平台数据', input: '部门填报', inspection: '实地考察' },
