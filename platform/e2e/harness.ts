@@ -60,8 +60,12 @@ async function waitHealthy(baseUrl: string, child: ChildProcess, output: () => s
   throw new Error(`The server was not healthy within ${START_TIMEOUT_MS / 1000} s:\n${output()}`);
 }
 
-/** Builds the web app if sources changed, then starts `main.ts start` on a fresh demo database. */
-export async function startServer(): Promise<E2eServer> {
+/**
+ * Builds the web app if sources changed, then starts `main.ts start` on a fresh demo database —
+ * without the demo city's seeded activity unless asked (the suites arrange their own cases and
+ * reports and count on them).
+ */
+export async function startServer(options: { demoActivity?: boolean } = {}): Promise<E2eServer> {
   buildIfNeeded();
   const dir = mkdtempSync(join(tmpdir(), 'tongguan-e2e-'));
   const port = await freePort();
@@ -72,7 +76,7 @@ export async function startServer(): Promise<E2eServer> {
     cwd: PLATFORM_DIR,
     env: {
       ...process.env, NODE_ENV: 'production', TONGGUAN_MODE: 'demo', PORT: String(port), HOST: '127.0.0.1',
-      DATABASE_URL: `file:${join(dir, 'e2e.db')}`, DEMO_PASSWORD, MQTT_PORT: String(mqttPort),
+      DATABASE_URL: `file:${join(dir, 'e2e.db')}`, DEMO_PASSWORD, MQTT_PORT: String(mqttPort), DEMO_ACTIVITY: options.demoActivity ? 'on' : 'off',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -186,7 +190,7 @@ export interface BrowserSuite {
  * browser error (console.error, page error, HTTP ≥ 400) fails the test that caused it, as an
  * unexpected console.error does elsewhere. Call at the top level of the file.
  */
-export function useBrowserSuite(): BrowserSuite {
+export function useBrowserSuite(options: { demoActivity?: boolean } = {}): BrowserSuite {
   let server: E2eServer | undefined;
   let browser: Browser | undefined;
   let opened: E2ePage | undefined;
@@ -198,7 +202,7 @@ export function useBrowserSuite(): BrowserSuite {
     expect(errors).toEqual([]);
   };
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer(options);
     browser = await launchBrowser();
   });
   afterAll(async () => {

@@ -3,7 +3,7 @@
  * (`npm run cli -w @tongguan/platform -- <command>`):
  *
  *   migrate        apply the database migrations and exit
- *   seed-demo      load the demo cities (demo mode only; idempotent)
+ *   seed-demo      load the demo cities and the demo city's activity (demo mode only; idempotent)
  *   create-admin   create a city and its first administrator (how production mode starts)
  *
  * Example:
@@ -17,6 +17,7 @@ import { loadConfig, type AppConfig } from './config.server.ts';
 import { openDatabase, type Database } from './db/database.server.ts';
 import { createApp } from './app.server.ts';
 import { seedCity } from './seed/seed.server.ts';
+import { describeDemoActivity, seedDemoActivity } from './seed/demo-activity.server.ts';
 import { createFirstAdmin } from './cli/create-admin.server.ts';
 import { AppError, toErrorBody } from './errors.server.ts';
 import type { Locale } from '../shared/i18n/index.ts';
@@ -25,7 +26,7 @@ const USAGE = `Usage: npm run cli -w @tongguan/platform -- <command> [options]
 
 Commands:
   migrate        Apply database migrations (DATABASE_URL) and exit.
-  seed-demo      Load the demo cities (refused when TONGGUAN_MODE=production).
+  seed-demo      Load the demo cities and the demo city's activity (refused when TONGGUAN_MODE=production).
   create-admin   --tenant-code <code> --tenant-name <name> --region-code <6 digits>
                  --username <username> [--display-name <name>]
                  Password from ADMIN_PASSWORD, else stdin (no echo on a terminal).`;
@@ -115,6 +116,11 @@ async function seedDemoCities(): Promise<void> {
     for (const folder of ['demo-city', 'other-city']) {
       const report = await seedCity(app, folder, { password: config.demoPassword });
       console.log(`Seeded ${folder}: ${JSON.stringify(report.inserted)}`);
+    }
+    // The demo city's five weeks of activity, once (a city that has it already is left alone).
+    if (config.demoActivity) {
+      const activity = await seedDemoActivity(app);
+      console.log(activity ? describeDemoActivity(activity) : 'The demo city\'s activity was seeded before.');
     }
   });
 }

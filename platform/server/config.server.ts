@@ -15,6 +15,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DEMO_PASSWORD: z.string().min(8).default('Demo@2026'),
+  /** Demo mode: seed five weeks of the demo city's activity with it (cases, reports, inspections, telemetry, alarms). */
+  DEMO_ACTIVITY: z.enum(['on', 'off']).default('on'),
   SESSION_SECRET: z.string().min(16).optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
@@ -67,6 +69,8 @@ export interface AppConfig {
   port: number;
   host: string;
   demoPassword: string;
+  /** Seed the demo city's activity along with it (DEMO_ACTIVITY). */
+  demoActivity: boolean;
   sessionSecret: string;
   sessionIdleMs: number;
   sessionMaxMs: number;
@@ -105,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     demoPassword: e.DEMO_PASSWORD,
+    demoActivity: e.DEMO_ACTIVITY === 'on',
     // Keys the HMAC under which session ids are stored; rotating it signs everybody out.
     sessionSecret: e.SESSION_SECRET ?? 'tongguan-demo-secret-not-for-production',
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,

@@ -9,6 +9,7 @@ import { loadConfig, type AppConfig } from './config.server.ts';
 import { openDatabase } from './db/database.server.ts';
 import { createApp } from './app.server.ts';
 import { seedDemo } from './seed/demo.server.ts';
+import { describeDemoActivity, seedDemoActivity } from './seed/demo-activity.server.ts';
 import { buildIfNeeded } from './http/web-build.server.ts';
 import { reportListening, superviseWorkers, workerRole } from './cluster/cluster.server.ts';
 import { serve, type PagesMode } from './serve.server.ts';
@@ -53,6 +54,13 @@ async function main(): Promise<void> {
   if (config.mode === 'demo') {
     const seeded = await seedDemo(app);
     if (seeded) console.log(`Seeded the demo city: ${JSON.stringify(seeded.inserted)}`);
+    if (seeded && config.demoActivity) {
+      // Five weeks of the city's life, so that every indicator has a value; a failure leaves the city seeded, without history.
+      await seedDemoActivity(app).then(
+        (activity) => activity && console.log(describeDemoActivity(activity)),
+        (error: unknown) => console.error('Seeding the demo city\'s activity failed; the city is seeded without it', error),
+      );
+    }
   }
   const workers = mode === 'start' ? config.webConcurrency : 1;
   if (workers > 1) {
