@@ -24,6 +24,7 @@ export default [
     route('cases/new', 'routes/case-new.tsx'),
     route('cases/:id', 'routes/case.tsx'),
     route('indicators', 'routes/indicators.tsx'),
+    route('indicator-library', 'routes/indicator-library.tsx'),
     route('indicators/:key', 'routes/indicator.tsx'),
     route('evaluation', 'routes/evaluation.tsx'),
     route('indicator-reports', 'routes/indicator-reports.tsx'),

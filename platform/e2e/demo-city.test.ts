@@ -30,7 +30,7 @@ describe('browser: the demo city as seeded', () => {
       return p.locator('[data-testid="indicator-card"]').evaluateAll((cards, codes) => cards
         .filter((card) => codes.includes(card.getAttribute('data-code') ?? ''))
         .filter((card) => !/暂无数据|未计算/.test(card.textContent ?? '')).length, TABLE_515);
-    }, { timeout: 90_000, intervals: [3_000] }).toBe(36);
+    }, { timeout: 90_000, interval: 3_000 }).toBe(36);
     // One explains itself: 1-2-4 桥梁报警处理完成率 from the seeded bridge alarms.
     await p.locator('[data-testid="indicator-card"][data-code="1-2-4"]').getByRole('link').click();
     await p.waitForURL((url) => url.pathname === '/indicators/1-2-4');

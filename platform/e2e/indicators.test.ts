@@ -253,3 +253,29 @@ describe('browser: 平台上报', () => {
     await admin.getByTestId('report-table').getByText('已通过').waitFor();
   });
 });
+
+describe('browser: 指标库', () => {
+  it('given the city admin on 指标库, when a formula with a typo is saved, then the field says where; when the score is changed and published with a comment, then the library shows v2 with it', async () => {
+    const p = await suite.openPage();
+    await signIn(p, 'admin');
+    await p.getByTestId('main-menu').getByText('指标库').click();
+    await p.waitForURL((url) => url.pathname === '/indicator-library');
+    await waitForHydration(p);
+    const row = p.locator('[data-testid="indicator-library"] tr').filter({ has: p.getByRole('link', { name: '5-1-1', exact: true }) });
+    await row.getByTestId('library-edit').click();
+    const formula = p.getByTestId('library-formula');
+    await formula.fill('PERCENT(hydrants.passed, hydrants.totl)');
+    await p.getByTestId('library-save').click();
+    await p.getByTestId('library-form').getByText(/第 1 行第 \d+ 列/).waitFor();
+    await formula.fill('PERCENT(hydrants.passed, hydrants.total)');
+    await p.getByTestId('library-score').fill('4');
+    await p.getByTestId('library-save').click();
+    await row.getByTestId('library-draft').waitFor();
+    await row.getByTestId('library-publish').click();
+    await p.getByTestId('library-comment').fill('消火栓分值调整为 4 分');
+    await p.locator('.ant-modal-footer .ant-btn-primary').click();
+    await row.getByTestId('library-draft').waitFor({ state: 'detached' });
+    await row.getByText('v2').waitFor();
+    expect(await row.getByTestId('library-row-score').innerText()).toBe('4');
+  });
+});

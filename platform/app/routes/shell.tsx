@@ -18,6 +18,7 @@ const MENU: { path: string; key: string; subject?: SubjectName; action?: Action 
   { path: '/cases', key: 'ui.cases.menu', subject: 'Case' },
   { path: '/indicators', key: 'ui.nav.indicators', subject: 'Indicator' },
   { path: '/evaluation', key: 'ui.nav.evaluation', subject: 'Indicator' },
+  { path: '/indicator-library', key: 'ui.nav.indicatorLibrary', subject: 'Definition', action: 'create' },
   { path: '/indicator-reports', key: 'ui.nav.reports', subject: 'Indicator', action: 'create' },
   // Inspectors have no dashboard but record field inspections in their grids.
   { path: '/inspections', key: 'ui.nav.inspections', subject: 'Indicator', action: 'create' },

@@ -29,6 +29,7 @@ import { loader as cases } from '../../app/routes/cases.tsx';
 import { loader as caseNew } from '../../app/routes/case-new.tsx';
 import { loader as caseDetail } from '../../app/routes/case.tsx';
 import { loader as devices } from '../../app/routes/devices.tsx';
+import { loader as indicatorLibrary } from '../../app/routes/indicator-library.tsx';
 
 const USERS = ['admin', 'auditor', 'dh.admin', 'cc.dispatcher1', 'dh.intake', 'dh.inspector1', 'dh.handler2', 'city.leader', null] as const;
 
@@ -55,6 +56,8 @@ const PAGES: [path: string, loader: Loader, expect: string, params?: () => Recor
   ['/cases', cases as Loader, '+--+++++-'],
   ['/cases/new', caseNew as Loader, '+--++++--'],
   ['/devices', devices as Loader, '+--++-++-'],
+  // 指标库: whoever reads indicators reads the library; editing it is for administrators (the page's action).
+  ['/indicator-library', indicatorLibrary as Loader, '+--++--+-'],
   ['/alarms', alarms as Loader, '+--++-++-'],
   // A case in 东湖区 龙泉街道: the city-wide roles, the district's staff and the street's inspector; not a unit it is not dispatched to.
   ['/cases/:id (东湖区)', caseDetail as Loader, '+--+++0+-', () => ({ id: ids.dhCase })],

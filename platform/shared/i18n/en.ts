@@ -20,6 +20,7 @@ export const en: Shape<typeof zhCN> = {
       audit: 'Audit log',
       indicators: 'Indicators',
       inspections: 'Field inspection',
+      indicatorLibrary: 'Indicator library',
       evaluation: 'Evaluation',
       reports: 'Reporting',
       devices: 'Devices',
@@ -293,6 +294,13 @@ export const en: Shape<typeof zhCN> = {
     monthlyReport: {
       export: 'Export monthly report', title: 'Export the monthly operation report', month: 'Month', trend: 'Trend indicator', trendAuto: 'Automatic (the first monthly indicator with data this month)',
       notes: 'Notes', notesPlaceholder: 'For the report\'s Notes section, e.g. why data is missing, next month\'s work', download: 'Download',
+    },
+    indicatorLibrary: {
+      title: 'Indicator library', code: 'Code', name: 'Name', description: 'Description', method: 'Evaluation method', score: 'Score', formula: 'Formula',
+      scoring: 'Scoring method', scoringFormula: 'Scoring formula', scoringFormulaHint: 'Optional: points from value, target and score, e.g. score * value / 100; empty: the default rule',
+      target: 'Target', inspection: 'Field inspection', checklist: 'Checklist', grids: 'Evaluation grids', gridsHint: 'Empty: drawn from every grid of the city', allGrids: 'all grids',
+      minPoints: 'Evaluation points (at least, per grid)', version: 'Version', draft: 'draft v{version}', edit: 'Edit', saveDraft: 'Save as draft', saved: 'Draft saved: it takes effect when published',
+      publish: 'Publish', comment: 'Publication comment', published: 'Published',
     },
     inspections: {
       title: 'Field inspection', empty: 'No grid waits for inspection', grid: 'Evaluation grid', indicator: 'Indicator', period: 'Period', open: 'To inspect', done: 'Done',

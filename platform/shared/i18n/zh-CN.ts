@@ -16,6 +16,7 @@ export const zhCN = {
       audit: '审计日志',
       indicators: '指标看板',
       inspections: '实地考察',
+      indicatorLibrary: '指标库',
       evaluation: '综合评价',
       reports: '指标上报',
       devices: '监测设备',
@@ -289,6 +290,13 @@ export const zhCN = {
     monthlyReport: {
       export: '导出月报', title: '导出月度运行报告', month: '报告月份', trend: '趋势指标', trendAuto: '自动（本月有数据的第一项月度指标）',
       notes: '备注', notesPlaceholder: '写入报告“备注”一节，如数据异常的原因、下月工作安排', download: '下载',
+    },
+    indicatorLibrary: {
+      title: '指标库（评价指标管理）', code: '编码', name: '名称', description: '描述', method: '评价方式', score: '分值', formula: '计算公式',
+      scoring: '评分方法', scoringFormula: '评分公式', scoringFormulaHint: '可选：以 value（指标值）、target（目标值）、score（分值）计算得分，如 score * value / 100；留空按默认规则',
+      target: '目标值', inspection: '实地考察', checklist: '检查项', grids: '评价网格', gridsHint: '留空：从全市所有网格中抽取', allGrids: '全部网格',
+      minPoints: '评价点位数（每网格至少）', version: '版本', draft: '草稿 v{version}', edit: '编辑', saveDraft: '保存为草稿', saved: '已保存草稿，发布后生效',
+      publish: '发布', comment: '发布说明', published: '已发布',
     },
     inspections: {
       title: '实地考察', empty: '没有待考察的网格', grid: '评价网格', indicator: '指标', period: '统计周期', open: '待考察', done: '已完成',
