@@ -236,11 +236,13 @@ describe('browser: 平台上报', () => {
     await p.waitForURL((url) => url.pathname === '/indicator-reports');
     await waitForHydration(p);
     await p.getByTestId('report-period').fill('2026');
-    await p.getByTestId('report-value-inspected').fill('12');
-    await p.getByTestId('report-value-bridges').fill('10');
+    // The indicator's data-entry form (a form.io form of the template) renders the inputs.
+    const field = (key: string) => p.locator(`[data-testid="report-formio"] input[name="data[${key}]"]`);
+    await field('inspected').fill('12');
+    await field('bridges').fill('10');
     await p.getByTestId('report-submit').click();
-    await p.getByTestId('report-form').getByText('完成定检的桥梁数不能多于桥梁总数').waitFor();
-    await p.getByTestId('report-value-inspected').fill('9');
+    await p.getByTestId('report-form').getByText('完成定检的桥梁数不能多于桥梁总数').first().waitFor();
+    await field('inspected').fill('9');
     await p.getByTestId('report-submit').click();
     await p.getByTestId('report-table').getByText('待审核').waitFor();
     await suite.closePage();

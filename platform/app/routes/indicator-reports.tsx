@@ -1,6 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useRevalidator } from 'react-router';
-import { Button, Card, Empty, Form, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
+import { Alert, Button, Card, Empty, Form, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
+import { FormioForm, type FormioHandle } from '../components/formio-form.tsx';
+import { splitFormErrors } from '../lib/formio-support.ts';
 import type { Route } from './+types/indicator-reports';
 import { requirePermission, requireCsrf } from '../lib/guard.server.ts';
 import { orRespond, runIntent, formId } from '../lib/action.server.ts';
@@ -43,11 +45,24 @@ export default function IndicatorReports({ loaderData }: Route.ComponentProps) {
   const [form] = Form.useForm();
   const [key, setKey] = useState(indicators[0]?.key);
   const indicator = indicators.find((i) => i.key === key);
+  const formio = useRef<FormioHandle>(null);
+  const [formErrors, setFormErrors] = useState<string[]>([]);
   const submit = useIntent('submit', { form, successKey: 'ui.reports.submitted', onSuccess: () => void revalidator.revalidate() });
+  // A refusal of the form's values goes under the form.io fields (`values.<key>`); the rest stays on the antd fields.
+  useEffect(() => {
+    const error = submit.error;
+    if (!error || error.code !== 'validation_failed' || !indicator?.form) return;
+    const { components } = splitFormErrors(error.fields, 'values');
+    const placed = formio.current?.showErrors(components) ?? [];
+    setFormErrors(placed.map((p) => (p.label && !p.message.includes(p.label) ? `${p.label}：${p.message}` : p.message)));
+  }, [submit.error, indicator]);
   const review = useIntent('review', { successKey: 'ui.reports.reviewed', onSuccess: () => void revalidator.revalidate() });
-  const send = (values: { period: string; region?: string; values: Record<string, number> }) => submit.submit({
-    key, period: values.period, ...(values.region && values.region !== 'city' ? { regionId: values.region } : {}), values: values.values ?? {},
-  });
+  const send = (values: { period: string; region?: string; values: Record<string, number> }) => {
+    const entered = indicator?.form ? formio.current?.data() : values.values ?? {};
+    if (!entered) return;
+    setFormErrors([]);
+    submit.submit({ key, period: values.period, ...(values.region && values.region !== 'city' ? { regionId: values.region } : {}), values: entered });
+  };
   const regionName = (id: string | null) => (id ? regions.find((r) => r.id === id)?.name ?? id : t('ui.reports.city'));
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="reports-page">
@@ -66,7 +81,12 @@ export default function IndicatorReports({ loaderData }: Route.ComponentProps) {
                 <Select style={{ width: 200 }} options={regions.map((r) => ({ value: r.id ?? 'city', label: regionName(r.id) }))} />
               </Form.Item>
             </Space>
-            {indicator.inputs.map((input) => (
+            {indicator.form ? (
+              <div data-testid="report-formio">
+                <FormioForm key={indicator.key} schema={indicator.form} ref={formio} />
+                {formErrors.length ? <Alert type="error" showIcon style={{ marginBottom: 16 }} data-testid="report-errors" title={formErrors.join('；')} /> : null}
+              </div>
+            ) : indicator.inputs.map((input) => (
               <Form.Item key={input.key} name={['values', input.key]} label={input.name} rules={[{ required: true }]}>
                 <InputNumber style={{ width: 200 }} min={input.min} max={input.max} precision={input.integer ? 0 : undefined} addonAfter={input.unit} data-testid={`report-value-${input.key}`} />
               </Form.Item>

@@ -16,6 +16,7 @@ import { AppError, conflict, notFound, parseInput } from '../errors.server.ts';
 import { newId } from '../ids.server.ts';
 import type { Db } from '../db/database.server.ts';
 import { getPublished } from '../services/definitions.server.ts';
+import { checkSubmission } from '../services/forms.server.ts';
 import { translate } from '../../shared/i18n/index.ts';
 
 const CITY = '';
@@ -84,6 +85,33 @@ function checkedValues(actor: Actor, content: IndicatorContent, raw: Record<stri
   return values;
 }
 
+/**
+ * With a data-entry form, the submission is judged by the form's published version (@formio/core)
+ * and by the indicator's own rules (whole numbers, ranges, unknown items, checks); a refusal lists
+ * every field either finds, the form's message first where both do.
+ */
+async function formCheckedValues(app: App, actor: Actor, content: IndicatorContent, formKey: string, raw: Record<string, unknown>): Promise<Record<string, number>> {
+  const form = await getPublished(app, actor.principal.tenantId, 'form', formKey);
+  const fieldsOf = (error: unknown) => {
+    if (error instanceof AppError && error.code === 'validation_failed') return error.fields ?? [];
+    throw error;
+  };
+  let entered: Record<string, unknown> = raw;
+  let fields: { field: string; message: string }[] = [];
+  try {
+    entered = { ...raw, ...checkSubmission(form.content, raw, actor, 'values') };
+  } catch (error) {
+    fields = fieldsOf(error);
+  }
+  try {
+    const values = checkedValues(actor, content, entered);
+    if (!fields.length) return values;
+  } catch (error) {
+    for (const field of fieldsOf(error)) if (!fields.some((f) => f.field === field.field)) fields.push(field);
+  }
+  throw new AppError('validation_failed', {}, { fields });
+}
+
 async function districtIds(app: App, db: Db, tenantId: string): Promise<Set<string>> {
   const o = app.db.t.organisations;
   return new Set((await db.select({ id: o.id }).from(o).where(and(eq(o.tenantId, tenantId), eq(o.level, 'district')))).map((r) => r.id));
@@ -103,7 +131,7 @@ export async function submitReport(app: App, actor: Actor, key: string, raw: unk
   const regionId = input.regionId ?? CITY;
   // A district's staff report for their district; the whole city's numbers need city-wide rights.
   assertCan(actor, 'create', 'Indicator', { regionId: regionId || null });
-  const values = checkedValues(actor, content, input.values);
+  const values = content.formKey ? await formCheckedValues(app, actor, content, content.formKey, input.values) : checkedValues(actor, content, input.values);
   const r = app.db.t.indicatorReports;
   return app.db.transaction(async (tx) => {
     if (regionId && !(await districtIds(app, tx, tenantId)).has(regionId)) {
@@ -181,6 +209,8 @@ export interface ReportableIndicator {
   name: string;
   period: IndicatorContent['period'];
   inputs: { key: string; name: string; min?: number; max?: number; unit?: string; integer?: boolean }[];
+  /** The published data-entry form (form.io JSON) the page renders, or null: a field per input. */
+  form: unknown;
 }
 
 /** What the caller may report: reported indicators with their input items, and the regions (city and/or districts) in their scope. */
@@ -192,9 +222,13 @@ export async function reportForms(app: App, actor: Actor): Promise<{ indicators:
     .where(and(eq(d.tenantId, tenantId), eq(d.kind, 'indicator'), eq(d.status, 'published')));
   const latest = new Map<string, { version: number; content: IndicatorContent }>();
   for (const row of rows) if ((latest.get(row.key)?.version ?? 0) < row.version) latest.set(row.key, { version: row.version, content: indicatorContentSchema.parse(row.content) });
+  const forms = new Map<string, unknown>();
+  for (const { content } of latest.values()) {
+    if (content.formKey && !forms.has(content.formKey)) forms.set(content.formKey, await getPublished(app, tenantId, 'form', content.formKey).then((f) => f.content, () => null));
+  }
   const indicators = [...latest.entries()].filter(([, { content }]) => content.level === 3 && content.basis.some((item) => item.source === 'input'))
     .map(([key, { content }]) => ({
-      key, code: content.code, name: content.name, period: content.period,
+      key, code: content.code, name: content.name, period: content.period, form: content.formKey ? forms.get(content.formKey) ?? null : null,
       inputs: content.basis.flatMap((item) => (item.source === 'input' ? [{ key: item.key, name: item.name, ...(item.min !== undefined ? { min: item.min } : {}), ...(item.max !== undefined ? { max: item.max } : {}), ...(item.unit ? { unit: item.unit } : {}), ...(item.integer ? { integer: true } : {}) }] : [])),
     }))
     .sort((a, b) => a.code.localeCompare(b.code, 'en', { numeric: true }));

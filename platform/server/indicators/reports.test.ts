@@ -42,9 +42,11 @@ describe('reported indicators (平台上报)', () => {
     const fields = ((await res.json()) as ErrorJson).error.fields;
     expect(fields).toEqual(expect.arrayContaining([
       { field: 'values.inspected', message: '须为整数' },
-      { field: 'values.bridges', message: '须在 0 至 ∞ 之间' },
+      // The data-entry form (template form indicator-report-1-2-1, @formio/core) judges the range first; the indicator's own rules the rest.
+      { field: 'values.bridges', message: '「城市桥梁总数（座）」不能小于 0' },
       { field: 'values.colour', message: '不是该指标的填报项' },
     ]));
+    expect(fields).toHaveLength(3);
     expect(await reportsInDb()).toEqual([]);
   });
 
@@ -107,5 +109,19 @@ describe('reported indicators (平台上报)', () => {
     expect(list.items.map((r) => r.regionId)).toEqual([east]);
     const [report] = await reportsInDb(east);
     expect((await t.auditFor(report!.id)).map((a) => a.action)).toEqual(['create', 'approve']);
+  });
+
+  it('given an indicator naming a data-entry form the city lacks, or one missing a field, when saved, then 422 names content.formKey', async () => {
+    const admin = await t.tokenFor('admin');
+    const content = (formKey: string) => ({
+      code: '1-2-9', name: '桥梁测试上报', unit: '%', level: 3, parentCode: '1-2', domain: 'roads', collection: 'reported', period: 'year', formKey,
+      basis: [{ key: 'inspected', name: '已检', source: 'input', min: 0 }, { key: 'total', name: '总数', source: 'input', min: 0 }],
+      formula: 'PERCENT(inspected, total)',
+    });
+    for (const [formKey, message] of [['no-such-form', '本市没有发布该填报表单'], ['indicator-report-1-2-1', '填报表单须为每个填报项各有一个同名字段']] as const) {
+      const res = await t.request('POST', '/api/v1/definitions', { token: admin, body: { kind: 'indicator', key: `bridge-test-${formKey}`, name: '测试', content: content(formKey) } });
+      expect(res.status, formKey).toBe(422);
+      expect(((await res.json()) as ErrorJson).error.fields).toEqual([{ field: 'content.formKey', message }]);
+    }
   });
 });

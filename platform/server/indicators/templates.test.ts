@@ -24,6 +24,20 @@ describe('template indicators', () => {
     expect(indicator.key).toBe(indicator.content.code);
   });
 
+  it('given every reported indicator (平台上报, issue 4 item 3), then it names a template data-entry form (kind form) with a field per input item', () => {
+    const formsDir = join(import.meta.dirname, '../../../templates/five-domains/forms');
+    const forms = new Map((JSON.parse(readFileSync(join(formsDir, 'index.json'), 'utf8')) as { key: string; file: string }[])
+      .map((f) => [f.key, JSON.parse(readFileSync(join(formsDir, f.file), 'utf8')) as { components: { key: string; input?: boolean }[] }]));
+    const reported = indicators.map((i) => i.content as unknown as IndicatorContent).filter((c) => c.collection === 'reported' && c.level === 3);
+    expect(reported).toHaveLength(14);
+    for (const content of reported) {
+      const form = forms.get(content.formKey ?? '');
+      expect(form, content.code).toBeDefined();
+      const fields = form!.components.filter((c) => c.input !== false).map((c) => c.key).sort();
+      expect(fields, content.code).toEqual(content.basis.filter((b) => b.source === 'input').map((b) => b.key).sort());
+    }
+  });
+
   it('given the performance evaluation (002 4.1.6, issue 4 item 6), when listed, then its eleven measures are there', () => {
     expect(indicators.map((i) => i.content.code).filter((code) => code.startsWith('6-1-'))).toHaveLength(11);
   });

@@ -108,8 +108,29 @@ async function evaluationGridIssues(app: App, db: Db, tenantId: string, content:
   ])));
 }
 
+/** A data-entry form named by `formKey` must be published in the city and have a field for every input item. */
+async function reportFormIssues(app: App, db: Db, tenantId: string, content: IndicatorContent): Promise<z.core.$ZodIssue[]> {
+  if (!content.formKey) return [];
+  const issue = (message: string) => [{ code: 'custom', path: ['formKey'], message, input: undefined } as z.core.$ZodIssue];
+  const form = await getPublished(app, tenantId, 'form', content.formKey, undefined, db).catch(() => undefined);
+  if (!form) return issue('#validation.reportFormUnknown');
+  const keys = new Set<string>();
+  const walk = (components: unknown): void => {
+    if (!Array.isArray(components)) return;
+    for (const c of components as { key?: unknown; input?: unknown; components?: unknown; columns?: { components?: unknown }[] }[]) {
+      if (typeof c.key === 'string' && c.input !== false) keys.add(c.key);
+      walk(c.components);
+      for (const column of c.columns ?? []) walk(column.components);
+    }
+  };
+  walk((form.content as { components?: unknown }).components);
+  const missing = content.basis.filter((item) => item.source === 'input' && !keys.has(item.key)).map((item) => item.key);
+  return missing.length ? issue(`#validation.reportFormFields`) : [];
+}
+
 registerDefinitionCheck('indicator', async (app, db, tenantId, content) => [
   ...indicatorFormulaIssues(app, content as IndicatorContent), ...(await evaluationGridIssues(app, db, tenantId, content as IndicatorContent)),
+  ...(await reportFormIssues(app, db, tenantId, content as IndicatorContent)),
 ]);
 
 /** Runs the kind's city check on parsed content; throws a 422 with every issue. */

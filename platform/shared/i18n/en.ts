@@ -534,6 +534,8 @@ export const en: Shape<typeof zhCN> = {
     outsideGrid: 'the evaluation point is outside the sampled grid',
     notAnInspectorOfGrid: 'must be an inspector whose area holds the evaluation grid',
     tooFewPoints: 'record at least {min} evaluation points in each evaluation grid',
+    reportFormUnknown: 'the city has no published form with this key',
+    reportFormFields: 'the data-entry form needs a field named after every input item',
     notAChecklistItem: 'is not an item of the checklist',
     notAnInspectionIndicator: 'this indicator is not collected by field inspection',
     notAnInput: 'is not an input item of this indicator',

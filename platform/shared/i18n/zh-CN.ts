@@ -530,6 +530,8 @@ export const zhCN = {
     outsideGrid: '评价点位不在抽查的评价网格内',
     notAnInspectorOfGrid: '须为该评价网格所在片区的监督员',
     tooFewPoints: '每个评价网格至少须记录 {min} 个评价点位',
+    reportFormUnknown: '本市没有发布该填报表单',
+    reportFormFields: '填报表单须为每个填报项各有一个同名字段',
     notAChecklistItem: '不是该检查表的检查项',
     notAnInspectionIndicator: '该指标不是实地考察类指标',
     notAnInput: '不是该指标的填报项',

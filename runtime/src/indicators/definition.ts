@@ -59,6 +59,8 @@ export const indicatorContentSchema = z.object({
   formula: z.string().min(1).max(4000).optional(),
   basis: z.array(basisItem).max(50).default([]),
   display: z.string().max(2000).optional(),
+  /** 平台上报: the data-entry form (a `form` definition) its inputs are entered with; each input item is one of its fields. */
+  formKey: z.string().regex(/^[a-z][a-z0-9-]*$/).max(100).optional(),
   target: z.object({ operator: z.enum(['>=', '<=']), value: z.number() }).optional(),
   bands: z.array(z.object({ status: z.enum(['good', 'fair', 'poor']), min: z.number().optional(), max: z.number().optional() })).max(10).optional(),
   score: z.number().min(0).max(1000).optional(),
@@ -80,6 +82,7 @@ export const indicatorContentSchema = z.object({
     ctx.addIssue({ code: 'custom', path: ['parentCode'], message: '#validation.indicatorParent' });
   }
   if (content.level === 3 && !content.formula) ctx.addIssue({ code: 'custom', path: ['formula'], message: '#validation.indicatorFormulaRequired' });
+  if (content.formKey && !content.basis.some((item) => item.source === 'input')) ctx.addIssue({ code: 'custom', path: ['formKey'], message: '#validation.notAnInputIndicator' });
   const seen = new Set<string>();
   content.basis.forEach((item, i) => {
     if (seen.has(item.key)) ctx.addIssue({ code: 'custom', path: ['basis', i, 'key'], message: '#validation.duplicateKey' });
