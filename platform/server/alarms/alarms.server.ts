@@ -16,6 +16,7 @@ import { AppError, notFound, parseInput } from '../errors.server.ts';
 import { translate } from '../../shared/i18n/index.ts';
 import { alarmActionInput, alarmFalseInput, alarmQuery, type AlarmOutput, type AlarmSummary } from '../../shared/schemas/alarm.ts';
 import type { AlarmRow } from './store.server.ts';
+import { stepIn } from '../workflow/step.server.ts';
 
 const OPEN = ['active', 'acknowledged', 'handling'] as const;
 
@@ -158,6 +159,14 @@ export async function changeAlarm(app: App, actor: Actor, id: string, action: Ac
     const changed = await tx.update(a).set(changes).where(and(eq(a.id, id), eq(a.version, row.version))).returning({ id: a.id });
     if (!changed.length) throw stateConflict(actor, 'alarmStale');
     const comment = 'reason' in input ? input.reason : input.comment;
+    if (action === 'markFalse' && row.processInstanceId) {
+      // 处置中 on a false alarm: its case or work order has nothing to handle — cancelled in this transaction (the case is voided, 作废).
+      const [instance] = await tx.select({ status: pi.status }).from(pi).where(eq(pi.id, row.processInstanceId));
+      const instanceId = row.processInstanceId;
+      if (instance?.status === 'active') {
+        await stepIn(app, tx, tenantId, userId, async (step) => step.enqueue(instanceId, { type: 'instance.cancel', reason: `误报：${comment ?? ''}`.slice(0, 500) }, true));
+      }
+    }
     await tx.insert(ev).values({
       tenantId, alarmId: id, type: action, severity: row.severity, actorId: userId, actorName: actor.principal.displayName, at: now,
       detail: { from: row.status, to: next.status, ...(comment ? { comment } : {}) },

@@ -205,3 +205,34 @@ describe('data scope', () => {
     expect((await t.app.db.read.select().from(a).where(and(eq(a.id, westAlarm!.id), eq(a.status, 'acknowledged')))).length).toBe(1);
   });
 });
+
+describe('a false alarm whose case is in hand', () => {
+  it('given a displaced cover\'s alarm with its case registered and dispatched, when 指挥中心 judges it false, then the case is voided (作废), its tasks cancelled, and the alarm is 误报', async () => {
+    const cover = await registerDevice(t, { code: 'COVER-F', typeKey: 'testCover', location: east });
+    await cover.send({ open: true, displacement: 80 }, tick());
+    const [raised] = await alarmsOf(t, cover.device.id);
+    const handling = await alarm(t, raised!.id);
+    expect(handling).toMatchObject({ status: 'handling' });
+    const instanceId = handling.processInstanceId!;
+    const inbox = async (username: string) => (await (await t.request('GET', `/api/v1/tasks?view=inbox&instanceId=${instanceId}`, { token: await t.tokenFor(username) })).json()) as { id: string; elementId: string }[];
+    const complete = async (username: string, elementId: string, formData: Record<string, unknown>) => {
+      const task = (await inbox(username)).find((x) => x.elementId === elementId)!;
+      const res = await t.request('POST', `/api/v1/tasks/${task.id}/complete`, { token: await t.tokenFor(username), body: { formData } });
+      expect(res.status, await res.clone().text()).toBe(200);
+    };
+    await complete('cc.dispatcher1', 'register', { decision: 'register' });
+    await complete('cc.dispatcher1', 'dispatch', { decision: 'dispatch', responsibleUnitId: await t.orgId('demo-dh-lq-zfzd') });
+    const caseOf = async () => (await (await t.request('GET', `/api/v1/cases/${handling.caseId}`, { token: await t.tokenFor('admin') })).json()) as { status: string };
+    expect((await caseOf()).status).toBe('dispatched');
+    const res = await post(`/api/v1/alarms/${raised!.id}/mark-false`, 'cc.dispatcher1', { reason: '施工临时移开井盖' });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect((await res.json()) as { status: string; falseAlarm: boolean }).toMatchObject({ status: 'falseAlarm', falseAlarm: true });
+    expect((await caseOf()).status).toBe('voided');
+    const pi = t.app.db.t.processInstances;
+    expect((await t.app.db.read.select({ status: pi.status }).from(pi).where(eq(pi.id, instanceId)))[0]!.status).toBe('terminated');
+    const tk = t.app.db.t.tasks;
+    const open = await t.app.db.read.select({ id: tk.id }).from(tk).where(and(eq(tk.instanceId, instanceId), eq(tk.status, 'open')));
+    expect(open).toEqual([]);
+  });
+});
+

@@ -25,8 +25,14 @@ describe('case lifecycle (Hunan guide 4.1.2 seven stages; GB/T 30428.8 exits)', 
     expect(nextCaseStatus('suspended', { type: 'VOID' })).toBe('voided');
   });
 
+  it('given a case in hand (dispatched or handled), when found invalid (e.g. its alarm judged false), then it can be voided (作废), not closed', () => {
+    expect(nextCaseStatus('dispatched', { type: 'VOID' })).toBe('voided');
+    expect(nextCaseStatus('handled', { type: 'VOID' })).toBe('voided');
+    expect(nextCaseStatus('dispatched', { type: 'CLOSE' })).toBeUndefined();
+  });
+
   it('given a closed or voided case, when anything happens, then nothing is allowed', () => {
-    for (const type of ['REGISTER', 'DISPATCH', 'REWORK', 'RESUME'] as const) {
+    for (const type of ['REGISTER', 'DISPATCH', 'REWORK', 'RESUME', 'VOID'] as const) {
       expect(nextCaseStatus('closed', { type })).toBeUndefined();
       expect(nextCaseStatus('voided', { type })).toBeUndefined();
     }

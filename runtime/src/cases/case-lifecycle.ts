@@ -27,8 +27,9 @@ export const caseLifecycle = setup({ types: { events: {} as CaseEvent } }).creat
   states: {
     reported: { on: { REGISTER: 'registered', VOID: 'voided' } },
     registered: { on: { DISPATCH: 'dispatched', SUSPEND: 'suspended', VOID: 'voided' } },
-    dispatched: { on: { FEEDBACK: 'handled', RETURN: 'registered', SUSPEND: 'suspended' } },
-    handled: { on: { CLOSE: 'closed', REWORK: 'dispatched' } },
+    // 作废 while in hand too: a case found invalid after dispatch (a sensor's 误报, a duplicate) is voided, not closed.
+    dispatched: { on: { FEEDBACK: 'handled', RETURN: 'registered', SUSPEND: 'suspended', VOID: 'voided' } },
+    handled: { on: { CLOSE: 'closed', REWORK: 'dispatched', VOID: 'voided' } },
     suspended: { on: { RESUME: 'registered', VOID: 'voided' } },
     closed: { type: 'final' },
     voided: { type: 'final' },
