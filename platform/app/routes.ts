@@ -16,6 +16,7 @@ export default [
     route('calendar', 'routes/calendar.tsx'),
     route('definitions', 'routes/definitions.tsx'),
     route('definitions/:id', 'routes/definition.tsx'),
+    route('designer/process/:id', 'routes/designer-process.tsx'),
     route('audit', 'routes/audit.tsx'),
     route('notifications', 'routes/notifications.tsx'),
     route('tasks', 'routes/tasks.tsx'),

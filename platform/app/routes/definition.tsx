@@ -58,6 +58,7 @@ export default function Definition({ loaderData }: Route.ComponentProps) {
         title={<Space wrap><Link to="/definitions">{t('ui.nav.definitions')}</Link>/<span>{d.name}</span><DefinitionStatusTag status={d.status} /></Space>}
         extra={
           <Space wrap>
+            {d.kind === 'process' && d.status !== 'retired' && can['create:Definition'] ? <Link to={`/designer/process/${d.id}`} data-testid="definition-design">{t('ui.designer.open')}</Link> : null}
             {d.status === 'draft' && can['publish:Definition'] ? <Button type="primary" onClick={() => setPublishing(d.id)} data-testid="definition-publish">{t('ui.definitions.publish')}</Button> : null}
             {d.status === 'published' && can['publish:Definition'] ? (
               <Popconfirm title={t('ui.definitions.confirmRetire', { name: d.name, version: d.version })} onConfirm={() => retire.submit(undefined, { id: d.id })}>

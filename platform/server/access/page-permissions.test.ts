@@ -30,12 +30,13 @@ import { loader as caseNew } from '../../app/routes/case-new.tsx';
 import { loader as caseDetail } from '../../app/routes/case.tsx';
 import { loader as devices } from '../../app/routes/devices.tsx';
 import { loader as indicatorLibrary } from '../../app/routes/indicator-library.tsx';
+import { loader as designerProcess } from '../../app/routes/designer-process.tsx';
 
 const USERS = ['admin', 'auditor', 'dh.admin', 'cc.dispatcher1', 'dh.intake', 'dh.inspector1', 'dh.handler2', 'city.leader', null] as const;
 
 type Loader = (args: never) => Promise<unknown>;
 /** Route params filled in once the workflow fixture below exists. */
-const ids = { task: '', instance: '', dhCase: '', xlCase: '' };
+const ids = { task: '', instance: '', dhCase: '', xlCase: '', caseProcess: '' };
 //                                                      A U D C S I H L N
 const PAGES: [path: string, loader: Loader, expect: string, params?: () => Record<string, string>][] = [
   ['/organisations', organisations as Loader, '++++++++-'],
@@ -58,6 +59,8 @@ const PAGES: [path: string, loader: Loader, expect: string, params?: () => Recor
   ['/devices', devices as Loader, '+--++-++-'],
   // 指标库: whoever reads indicators reads the library; editing it is for administrators (the page's action).
   ['/indicator-library', indicatorLibrary as Loader, '+--++--+-'],
+  // 流程设计器: designing is for those who may create definitions.
+  ['/designer/process/:id', designerProcess as Loader, '+--------', () => ({ id: ids.caseProcess })],
   ['/alarms', alarms as Loader, '+--++-++-'],
   // A case in 东湖区 龙泉街道: the city-wide roles, the district's staff and the street's inspector; not a unit it is not dispatched to.
   ['/cases/:id (东湖区)', caseDetail as Loader, '+--+++0+-', () => ({ id: ids.dhCase })],
@@ -86,6 +89,7 @@ async function workflowFixture(): Promise<void> {
   const instance = (await started.json()) as { id: string; tasks: { id: string }[] };
   ids.instance = instance.id;
   ids.task = instance.tasks[0].id;
+  ids.caseProcess = id;
 }
 
 /** A case reported by a street's inspector in the middle of one of the community's grids. */

@@ -24,7 +24,8 @@ function newestMtime(dir: string): number {
 export function buildIfNeeded(): void {
   const marker = join(BUILD_DIR, 'server', 'index.js');
   const sources = Math.max(
-    ...['app', 'shared', 'server'].map((dir) => newestMtime(join(PLATFORM_DIR, dir))),
+    // The bundle also holds the runtime's and the designer's sources (workspace packages).
+    ...['app', 'shared', 'server', '../runtime/src', '../designer/src'].map((dir) => newestMtime(join(PLATFORM_DIR, dir))),
     ...['vite.config.ts', 'react-router.config.ts', 'package.json'].map((file) => statSync(join(PLATFORM_DIR, file)).mtimeMs),
   );
   if (existsSync(marker) && statSync(marker).mtimeMs >= sources) return;

@@ -302,6 +302,10 @@ export const en: Shape<typeof zhCN> = {
       minPoints: 'Evaluation points (at least, per grid)', version: 'Version', draft: 'draft v{version}', edit: 'Edit', saveDraft: 'Save as draft', saved: 'Draft saved: it takes effect when published',
       publish: 'Publish', comment: 'Publication comment', published: 'Published',
     },
+    designer: {
+      title: 'Process designer', undo: 'Undo', redo: 'Redo', fit: 'Fit', import: 'Import BPMN', export: 'Export BPMN', save: 'Save', saved: 'Saved as a draft',
+      toDefinition: 'Versions and publishing', newDraftHint: 'This version is published: saving starts a new draft version; this one and its running instances stay as they are.', open: 'Open in the designer',
+    },
     inspections: {
       title: 'Field inspection', empty: 'No grid waits for inspection', grid: 'Evaluation grid', indicator: 'Indicator', period: 'Period', open: 'To inspect', done: 'Done',
       points: 'Evaluation points', addPoint: 'Add an evaluation point', pointName: 'Point name', location: 'Location (tap in the grid or locate)', note: 'Note',

@@ -298,6 +298,10 @@ export const zhCN = {
       minPoints: '评价点位数（每网格至少）', version: '版本', draft: '草稿 v{version}', edit: '编辑', saveDraft: '保存为草稿', saved: '已保存草稿，发布后生效',
       publish: '发布', comment: '发布说明', published: '已发布',
     },
+    designer: {
+      title: '流程设计器', undo: '撤销', redo: '重做', fit: '适应画布', import: '导入 BPMN', export: '导出 BPMN', save: '保存', saved: '已保存为草稿',
+      toDefinition: '版本与发布', newDraftHint: '这是已发布的版本：保存时将新建一个草稿版本，原版本及其运行中的实例不受影响。', open: '在设计器中打开',
+    },
     inspections: {
       title: '实地考察', empty: '没有待考察的网格', grid: '评价网格', indicator: '指标', period: '统计周期', open: '待考察', done: '已完成',
       points: '评价点位', addPoint: '添加评价点位', pointName: '点位名称', location: '位置（在网格内点选或定位）', note: '备注',
