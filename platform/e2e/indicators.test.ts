@@ -197,9 +197,11 @@ describe('browser: field inspection on a phone', () => {
     await p.getByTestId('sample-period').fill('2026-Q3');
     await p.getByTestId('sample-per-district').fill('1');
     await p.locator('.ant-modal-footer .ant-btn-primary').click();
+    // The modal closes once the server has drawn and distributed the grids.
+    await p.locator('.ant-modal-wrap').waitFor({ state: 'hidden', timeout: 60_000 });
     type Listed = { items: { period: string; districtOrgId: string; assigneeName: string | null }[] };
     const q3 = async () => ((await (await call('GET', '/api/v1/inspection-tasks?key=5-1-1', 'admin')).json()) as Listed).items.filter((task) => task.period === '2026-Q3');
-    await expect.poll(async () => (await q3()).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(async () => (await q3()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
     const listed = { items: await q3() };
     const drawn = listed.items.filter((task) => task.period === '2026-Q3');
     expect(drawn.length).toBeGreaterThanOrEqual(3);
